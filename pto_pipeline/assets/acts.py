@@ -1,0 +1,143 @@
+"""Act assets: work_register → matched_materials → aosr_acts (SPEC §9)."""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+import pandas as pd
+
+from pto_pipeline.assets.checks import CHECKS_BY_ASSET, run_checks
+from pto_pipeline.assets.common import findings_metadata, preview, projects_partitions
+from pto_pipeline.domain.acts import render_acts
+from pto_pipeline.domain.fsutil import write_text_atomic
+from pto_pipeline.domain.matching import match_materials
+from pto_pipeline.domain.project_card import load_project_card
+from pto_pipeline.domain.register import read_register
+from pto_pipeline.resources import PtoSettings
+
+GROUP = "acts"
+
+
+@dg.asset(
+    partitions_def=projects_partitions,
+    group_name=GROUP,
+    description="project.yaml and the work register (works.xlsx or works.csv + materials.csv).",
+    kinds={"python", "excel"},
+    check_specs=CHECKS_BY_ASSET["work_register"],
+)
+def work_register(context: dg.AssetExecutionContext, pto: PtoSettings):
+    settings = pto.load()
+    project_dir = settings.project_dir(context.partition_key)
+    card, card_findings = load_project_card(project_dir / "project.yaml")
+    works, materials, register_findings = read_register(project_dir)
+    all_findings = card_findings + register_findings
+    findings, meta = findings_metadata(all_findings, context.partition_key)
+    value = {
+        "card": card,
+        "works": works,
+        "materials": materials,
+        "findings": findings,
+        "card_findings": findings_frame_of(findings, "PROJECT_CARD"),
+    }
+    yield dg.Output(
+        value,
+        metadata={
+            "acts": len(works),
+            "material_lines": len(materials),
+            "package_format": card.package_format,
+            "preview": preview(works, ["act_number", "work_name", "start_date", "end_date"]),
+            **meta,
+        },
+    )
+    yield from run_checks("work_register", value, card)
+
+
+def findings_frame_of(findings: pd.DataFrame, code: str) -> pd.DataFrame:
+    return findings[findings["code"] == code].reset_index(drop=True)
+
+
+@dg.asset(
+    partitions_def=projects_partitions,
+    group_name=GROUP,
+    description="Material lines of every act matched to quality documents (SPEC §5), with the "
+    "score and the reason each candidate was taken or rejected.",
+    kinds={"python"},
+    check_specs=CHECKS_BY_ASSET["matched_materials"],
+)
+def matched_materials(
+    context: dg.AssetExecutionContext, work_register: dict, requisites: dict
+):
+    coverage, match_findings = match_materials(
+        work_register["works"], work_register["materials"], requisites["documents"]
+    )
+    findings, meta = findings_metadata(match_findings, context.partition_key)
+    value = {"coverage": coverage, "findings": findings}
+    lines = coverage.drop_duplicates(["act_number", "line_no"])
+    counts = lines["status"].value_counts().to_dict() if not lines.empty else {}
+    yield dg.Output(
+        value,
+        metadata={
+            "material_lines": len(lines),
+            **{
+                f"lines_{s}": int(counts.get(s, 0))
+                for s in ("covered", "expired", "doc_after_work", "missing")
+            },
+            "preview": preview(
+                coverage,
+                ["act_number", "material", "status", "doc_number", "match_score", "explanation"],
+            ),
+            **meta,
+        },
+    )
+    yield from run_checks("matched_materials", value, work_register["card"])
+
+
+@dg.asset(
+    partitions_def=projects_partitions,
+    group_name=GROUP,
+    description="One АОСР (Приказ Минстроя № 344/пр, прил. 3) DOCX per act; an act is "
+    "rewritten only when its inputs changed.",
+    kinds={"python", "docx"},
+)
+def aosr_acts(
+    context: dg.AssetExecutionContext,
+    pto: PtoSettings,
+    work_register: dict,
+    matched_materials: dict,
+) -> dict:
+    settings = pto.load()
+    code = context.partition_key
+    out_dir = settings.project_output(code) / "acts"
+    fingerprints_path = settings.state_dir(code) / "act_fingerprints.json"
+    previous = _read_json(fingerprints_path)
+    acts = render_acts(
+        work_register["card"],
+        work_register["works"],
+        matched_materials["coverage"],
+        out_dir,
+        previous_fingerprints=previous,
+    )
+    write_text_atomic(
+        fingerprints_path,
+        json.dumps(dict(zip(acts["act_number"], acts["fingerprint"], strict=True)), indent=0),
+    )
+    rewritten = int(acts["rewritten"].sum()) if not acts.empty else 0
+    context.log.info("acts: %d, rewritten: %d", len(acts), rewritten)
+    context.add_output_metadata(
+        {
+            "acts": len(acts),
+            "rewritten": rewritten,
+            "complete": int(acts["complete"].sum()) if not acts.empty else 0,
+            "folder": dg.MetadataValue.path(str(out_dir)),
+            "preview": preview(acts, ["act_number", "materials", "documents", "complete"]),
+        }
+    )
+    return {"acts": acts}
+
+
+def _read_json(path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

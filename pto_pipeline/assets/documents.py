@@ -1,0 +1,184 @@
+"""Document assets: raw_documents → ocr_text → requisites (SPEC §9)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+from tqdm import tqdm
+
+from pto_pipeline.assets.checks import CHECKS_BY_ASSET, run_checks
+from pto_pipeline.assets.common import findings_metadata, preview, projects_partitions
+from pto_pipeline.domain import inbox, ocr
+from pto_pipeline.domain.documents import build_documents
+from pto_pipeline.domain.project_card import load_project_card
+from pto_pipeline.domain.tables import PAGE_COLUMNS
+from pto_pipeline.resources import PtoSettings
+
+GROUP = "documents"
+
+
+@dg.asset(
+    partitions_def=projects_partitions,
+    group_name=GROUP,
+    description="Every inbox file: hash, content-addressed copy, status "
+    "(processed / duplicate / unsupported / failed).",
+    kinds={"python", "file"},
+)
+def raw_documents(context: dg.AssetExecutionContext, pto: PtoSettings) -> dict:
+    settings = pto.load()
+    code = context.partition_key
+    project_dir = settings.project_dir(code)
+    ledger_path = settings.state_dir(code) / "first_seen.json"
+    previous = inbox.load_first_seen(ledger_path)
+    result = inbox.ingest_inbox(
+        project_dir,
+        settings.data_dir,
+        settings.store_dir,
+        now=time.time(),
+        quiet_seconds=settings.quiet_seconds,
+        previous_first_seen=previous,
+    )
+    files = result.files
+    inbox.save_first_seen(ledger_path, files)
+    if result.skipped_unstable:
+        context.log.info(
+            "skipped %d file(s) still being written: %s",
+            len(result.skipped_unstable),
+            ", ".join(result.skipped_unstable[:10]),
+        )
+    findings, meta = findings_metadata(result.findings, code)
+    status_counts = files["status"].value_counts().to_dict() if not files.empty else {}
+    context.add_output_metadata(
+        {
+            "files": len(files),
+            **{f"status_{s}": int(status_counts.get(s, 0)) for s in _FILE_STATUSES},
+            "still_writing": len(result.skipped_unstable),
+            "bytes": int(files["size_bytes"].sum()) if not files.empty else 0,
+            "preview": preview(files, ["source_file", "status", "size_bytes", "sha256"]),
+            **meta,
+        }
+    )
+    return {"files": files, "findings": findings}
+
+
+_FILE_STATUSES = ("processed", "duplicate", "unsupported", "failed")
+
+
+@dg.asset(
+    partitions_def=projects_partitions,
+    group_name=GROUP,
+    description="Text of every page: the PDF text layer when sane, else tesseract OCR "
+    "(cached by page content hash).",
+    kinds={"python", "tesseract"},
+)
+def ocr_text(context: dg.AssetExecutionContext, pto: PtoSettings, raw_documents: dict) -> dict:
+    settings = pto.load()
+    files = raw_documents["files"]
+    processed = files[files["status"] == "processed"]
+    sources = [
+        ocr.SourceFile(row.sha256, row.source_file, settings.data_dir / row.stored_path)
+        for row in processed.itertuples()
+    ]
+    tasks, failed_rows = ocr.plan_pages(sources)
+    config = ocr.OcrConfig(
+        lang=settings.ocr_lang,
+        page_timeout=settings.ocr_page_timeout,
+        cache_dir=settings.cache_dir,
+    )
+    context.log.info(
+        "OCR: %d file(s), %d page(s), %d worker(s)", len(sources), len(tasks), settings.workers
+    )
+    started = time.monotonic()
+    with _ProgressReporter(context, len(tasks)) as progress:
+        rows = ocr.run_pages(tasks, config, settings.workers, on_progress=progress)
+    pages = pd.DataFrame(failed_rows + rows, columns=[*PAGE_COLUMNS, "cached"])
+    elapsed = time.monotonic() - started
+    ocred = pages[(pages["text_source"] == "ocr") & (pages["status"] == "ok")]
+    context.add_output_metadata(
+        {
+            "pages": len(pages),
+            "pages_text_layer": int((pages["text_source"] == "text_layer").sum()),
+            "pages_ocr": int(len(ocred)),
+            "pages_from_cache": int(pages["cached"].sum()),
+            "pages_failed": int((pages["status"] == "failed").sum()),
+            "mean_ocr_confidence": float(ocred["ocr_confidence"].mean()) if len(ocred) else 0.0,
+            "seconds": round(elapsed, 1),
+            "engine": config.cache_tag,
+            "preview": preview(
+                pages.assign(text=pages["text"].str.slice(0, 60).str.replace("\n", " ")),
+                ["source_file", "page", "text_source", "ocr_confidence", "status", "text"],
+            ),
+        }
+    )
+    return {"pages": pages.drop(columns=["cached"])}
+
+
+class _ProgressReporter:
+    """tqdm bar on stderr (pages N/M, rate, time left) plus a log line every ~10 %."""
+
+    def __init__(self, context: dg.AssetExecutionContext, total: int) -> None:
+        self.context = context
+        self.total = total
+        self.next_log = 0
+        self.bar = tqdm(total=total, unit="page", desc="OCR", file=sys.stderr, mininterval=0.5)
+
+    def __enter__(self) -> _ProgressReporter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()
+
+    def __call__(self, progress: ocr.OcrProgress) -> None:
+        self.bar.update(progress.done - self.bar.n)
+        if progress.done >= self.next_log or progress.done == progress.total:
+            rate = progress.done / progress.elapsed if progress.elapsed else 0.0
+            left = (progress.total - progress.done) / rate if rate else 0.0
+            self.context.log.info(
+                "OCR pages %d/%d (%d from cache), %.2f pages/s, ~%.0f s left",
+                progress.done,
+                progress.total,
+                progress.cached,
+                rate,
+                left,
+            )
+            self.next_log = progress.done + max(1, self.total // 10)
+
+
+@dg.asset(
+    partitions_def=projects_partitions,
+    group_name=GROUP,
+    description="Requisites of every document (SPEC §4): type, number, dates, manufacturer, "
+    "product, standard, batch, quantity, each with a confidence.",
+    kinds={"python"},
+    check_specs=CHECKS_BY_ASSET["requisites"],
+)
+def requisites(
+    context: dg.AssetExecutionContext, pto: PtoSettings, ocr_text: dict
+):
+    settings = pto.load()
+    documents, doc_findings = build_documents(
+        ocr_text["pages"], llm_cache_dir=settings.cache_dir / "llm"
+    )
+    findings, meta = findings_metadata(doc_findings, context.partition_key)
+    counts = documents["status"].value_counts().to_dict() if not documents.empty else {}
+    types = documents["doc_type"].value_counts().to_dict() if not documents.empty else {}
+    value = {"documents": documents, "findings": findings}
+    yield dg.Output(
+        value,
+        metadata={
+            "documents": len(documents),
+            **{f"status_{s}": int(counts.get(s, 0)) for s in ("ok", "needs_review", "failed")},
+            "doc_types": dg.MetadataValue.json({str(k): int(v) for k, v in types.items()}),
+            "preview": preview(
+                documents,
+                ["source_file", "doc_type", "doc_number", "issue_date", "valid_to", "status"],
+            ),
+            **meta,
+        },
+    )
+    card, _ = load_project_card(settings.project_dir(context.partition_key) / "project.yaml")
+    yield from run_checks("requisites", value, card)

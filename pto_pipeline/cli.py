@@ -1,0 +1,190 @@
+"""`pto-pipeline` command line (SPEC §8): init, build, demo, eval, ui.
+
+Exit codes: 0 success (findings are data, not failures), 1 the run failed,
+2 bad usage or an unusable project (the message says what to fix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class UsageError(Exception):
+    """Bad arguments or an unusable project; the message tells the user what to fix."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return args.handler(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pto-pipeline",
+        description="As-built documentation (АОСР) pipeline on Dagster.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("init", help="scaffold projects/<code>/ with project.yaml, works.xlsx, inbox/")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_init)
+    p = sub.add_parser("build", help="build one project in the Dagster instance at $DAGSTER_HOME")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_build)
+    p = sub.add_parser("demo", help="write the synthetic sample project and build it")
+    p.add_argument("--code", default="demo")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(handler=cmd_demo)
+    p = sub.add_parser("eval", help="accuracy report of requisites on a fresh synthetic corpus")
+    p.add_argument("--seed", type=int, default=20261126)
+    p.add_argument("--documents", type=int, default=40)
+    p.add_argument("--out", default=None, help="keep the corpus in this folder")
+    p.set_defaults(handler=cmd_eval)
+    p = sub.add_parser("ui", help="start the Dagster UI and daemon (dagster dev) on this project")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(handler=cmd_ui)
+    return parser
+
+
+# --- environment -------------------------------------------------------------
+
+
+def ensure_dagster_home() -> Path:
+    """$DAGSTER_HOME, defaulting to ./dagster_home, with a dagster.yaml in it."""
+    home = Path(os.environ.get("DAGSTER_HOME") or "dagster_home").resolve()
+    os.environ["DAGSTER_HOME"] = str(home)
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        shutil.copyfile(REPO_ROOT / "dagster.yaml", config)
+    return home
+
+
+def _settings():
+    from pto_pipeline.domain.settings import Settings
+
+    return Settings.from_env()
+
+
+def _check_code(code: str) -> None:
+    from pto_pipeline.domain.inbox import is_valid_project_code
+
+    if not is_valid_project_code(code):
+        raise UsageError(
+            f"invalid project code {code!r}: use 1-64 characters a-z, 0-9, '_' or '-', "
+            "starting with a letter or digit (e.g. 'zhk-kazan-2')"
+        )
+
+
+# --- init ----------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from pto_pipeline.domain.scaffold import scaffold_project
+
+    _check_code(args.code)
+    settings = _settings()
+    project_dir = settings.project_dir(args.code)
+    if (project_dir / "project.yaml").exists():
+        raise UsageError(f"project {args.code!r} already exists at {project_dir}")
+    scaffold_project(project_dir)
+    print(f"created {project_dir}")
+    print("  1. fill in project.yaml (organisations, representatives)")
+    print("  2. fill in works.xlsx (sheets «Работы» and «Материалы»)")
+    print("  3. put scans of quality documents into inbox/")
+    print(f"  4. pto-pipeline build {args.code}")
+    return EXIT_OK
+
+
+# --- build ---------------------------------------------------------------------
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    _check_code(args.code)
+    settings = _settings()
+    project_dir = settings.project_dir(args.code)
+    if not project_dir.is_dir():
+        raise UsageError(
+            f"project folder {project_dir} not found: create it with "
+            f"`pto-pipeline init {args.code}` (PTO_DATA_DIR={settings.data_dir})"
+        )
+    if not (project_dir / "project.yaml").is_file():
+        raise UsageError(
+            f"{project_dir / 'project.yaml'} is missing: every project needs a project card "
+            f"(`pto-pipeline init` writes a template)"
+        )
+    return build_project(args.code)
+
+
+def build_project(code: str) -> int:
+    from pto_pipeline.build import run_build
+
+    home = ensure_dagster_home()
+    print(f"building project {code!r} in the Dagster instance at {home}", file=sys.stderr)
+    outcome = run_build(code)
+    print(outcome.summary)
+    return EXIT_OK if outcome.success else EXIT_RUN_FAILED
+
+
+# --- demo ----------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pto_pipeline.corpus import generate_project
+
+    _check_code(args.code)
+    settings = _settings()
+    manifest = generate_project(settings.data_dir, code=args.code, seed=args.seed)
+    print(f"sample project written to {settings.project_dir(args.code)}", file=sys.stderr)
+    del manifest
+    return build_project(args.code)
+
+
+# --- eval ----------------------------------------------------------------------
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pto_pipeline.evaluation import run_accuracy_report
+
+    report = run_accuracy_report(
+        seed=args.seed,
+        n_documents=args.documents,
+        out_dir=Path(args.out) if args.out else None,
+        workers=_settings().workers,
+    )
+    print(report)
+    return EXIT_OK
+
+
+# --- ui ------------------------------------------------------------------------
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    home = ensure_dagster_home()
+    dagster = shutil.which("dagster") or str(Path(sys.executable).parent / "dagster")
+    cmd = [dagster, "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-p", str(args.port)]
+    print(f"DAGSTER_HOME={home}; PTO_DATA_DIR={_settings().data_dir}", file=sys.stderr)
+    os.execv(cmd[0], cmd)
+    return EXIT_OK  # pragma: no cover - execv does not return
+
+
+def entrypoint() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entrypoint()

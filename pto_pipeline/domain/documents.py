@@ -1,0 +1,157 @@
+"""From page texts to documents with requisites (SPEC §4).
+
+A file is one document unless its pages classify as several (three concrete
+passports scanned together): then each page range is its own document with id
+`<sha256>#p<first>-<last>`. Unreadable files become `failed` documents with an
+UNREADABLE_DOCUMENT finding naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from statistics import mean
+
+import pandas as pd
+
+from pto_pipeline.domain import llm
+from pto_pipeline.domain.extraction import extract_document, split_pages
+from pto_pipeline.domain.findings import Finding
+from pto_pipeline.domain.tables import DOCUMENT_COLUMNS, REQUISITE_FIELDS
+
+STAGE = "requisites"
+_FIELD_NAMES_RU = {
+    "doc_type": "тип документа",
+    "doc_number": "номер",
+    "issue_date": "дата",
+    "valid_from": "начало срока действия",
+    "valid_to": "окончание срока действия",
+    "manufacturer": "изготовитель",
+    "product_name": "продукция",
+    "standard": "ГОСТ/ТУ",
+    "batch_number": "партия",
+    "quantity": "количество",
+    "unit": "единица измерения",
+}
+
+
+def build_documents(
+    pages: pd.DataFrame, llm_cache_dir: Path | None = None
+) -> tuple[pd.DataFrame, list[Finding]]:
+    llm_settings = llm.LlmSettings.from_env(cache_dir=llm_cache_dir)
+    rows: list[dict] = []
+    findings: list[Finding] = []
+    for sha, file_pages in pages.groupby("sha256", sort=False):
+        file_pages = file_pages.sort_values("page")
+        source_file = str(file_pages["source_file"].iloc[0])
+        readable = file_pages[file_pages["status"] == "ok"]
+        if readable.empty or not "".join(readable["text"]).strip():
+            reason = "; ".join(e for e in file_pages["error"].dropna().unique()) or "текст не найден"
+            rows.append(_failed_row(sha, source_file, file_pages, reason))
+            findings.append(_unreadable(sha, source_file, reason))
+            continue
+        for first, last in _ranges(file_pages):
+            row = _document_row(sha, source_file, file_pages, first, last, llm_settings)
+            rows.append(row)
+            findings.extend(_document_findings(row))
+    documents = pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+    return documents, findings
+
+
+def _ranges(file_pages: pd.DataFrame) -> list[tuple[int, int]]:
+    texts = file_pages["text"].fillna("").tolist()
+    if len(texts) == 1:
+        return [(1, 1)]
+    return split_pages(texts)
+
+
+def _document_row(
+    sha: str,
+    source_file: str,
+    file_pages: pd.DataFrame,
+    first: int,
+    last: int,
+    llm_settings: llm.LlmSettings | None,
+) -> dict:
+    chunk = file_pages[(file_pages["page"] >= first) & (file_pages["page"] <= last)]
+    text = "\n\n".join(chunk["text"].fillna(""))
+    confidences = [c for c in chunk["ocr_confidence"] if c is not None and c == c]
+    ocr_confidence = round(mean(confidences), 4) if confidences else None
+    req = extract_document(text, ocr_confidence)
+    fields, confidence, status, error = dict(req.fields), dict(req.confidence), req.status, req.error
+    if llm_settings is not None and llm.fields_needing_llm(fields, confidence):
+        fields, confidence, _note = llm.llm_fill(text, fields, confidence, llm_settings)
+    total_pages = int(file_pages["pages"].max())
+    whole_file = first == 1 and last == total_pages
+    text_sources = set(chunk["text_source"])
+    return {
+        "document_id": sha if whole_file else f"{sha}#p{first}-{last}",
+        "sha256": sha,
+        "source_file": source_file,
+        "first_page": first,
+        "last_page": last,
+        "pages": last - first + 1,
+        **{name: fields.get(name) for name in REQUISITE_FIELDS},
+        "text_source": "ocr" if "ocr" in text_sources else "text_layer",
+        "ocr_confidence": ocr_confidence,
+        "status": status,
+        "error": error,
+        "field_confidence": json.dumps(confidence, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _failed_row(sha: str, source_file: str, file_pages: pd.DataFrame, reason: str) -> dict:
+    row = {name: None for name in DOCUMENT_COLUMNS}
+    pages = int(file_pages["pages"].max() or 0)
+    row.update(
+        document_id=sha,
+        sha256=sha,
+        source_file=source_file,
+        first_page=1,
+        last_page=max(pages, 1),
+        pages=pages,
+        text_source="ocr",
+        status="failed",
+        error=reason,
+        field_confidence="{}",
+    )
+    return row
+
+
+def _unreadable(document_id: str, source_file: str, reason: str) -> Finding:
+    return Finding(
+        "UNREADABLE_DOCUMENT",
+        f"Документ «{source_file}» не прочитан: {reason}. "
+        "Отсканируйте его заново (300 dpi, без перекоса) и положите во входящую папку.",
+        stage=STAGE,
+        document_id=document_id,
+        source_file=source_file,
+    )
+
+
+def _document_findings(row: dict) -> list[Finding]:
+    where = _where(row)
+    if row["status"] == "failed":
+        return [_unreadable(row["document_id"], where, row["error"] or "тип не распознан")]
+    if row["status"] == "needs_review":
+        return [
+            Finding(
+                "MISSING_REQUISITE",
+                f"Документ «{where}»: проверьте реквизиты — {row['error'] or 'низкая уверенность'}. "
+                "Уточните их по оригиналу или загрузите более чёткий скан.",
+                stage=STAGE,
+                document_id=row["document_id"],
+                source_file=row["source_file"],
+            )
+        ]
+    return []
+
+
+def _where(row: dict) -> str:
+    if row["document_id"] == row["sha256"]:
+        return row["source_file"]
+    return f"{row['source_file']}, стр. {row['first_page']}–{row['last_page']}"
+
+
+def field_label(name: str) -> str:
+    return _FIELD_NAMES_RU.get(name, name)

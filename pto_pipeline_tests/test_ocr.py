@@ -1,0 +1,189 @@
+"""Page text engine: text layers, OCR, cache, and every kind of bad file."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from PIL import Image, ImageChops, ImageDraw, ImageFont
+from pypdf import PdfWriter
+
+from pto_pipeline.domain import ocr
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+TEXT = [
+    "СЕРТИФИКАТ СООТВЕТСТВИЯ",
+    "№ ЕАЭС RU С-RU.АЖ56.В.00954/21",
+    "Срок действия с 20.12.2022 по 19.12.2025",
+    "Изготовитель: ООО «Бетон-Сервис»",
+]
+
+
+def _page_image(lines: list[str] = TEXT, size=(1240, 1754)) -> Image.Image:
+    """A clean A4 page at 150 dpi with large print."""
+    img = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(FONT, 36)
+    for i, line in enumerate(lines):
+        draw.text((100, 150 + i * 80), line, fill="black", font=font)
+    img.info["dpi"] = (150, 150)
+    return img
+
+
+def _source(path: Path) -> ocr.SourceFile:
+    return ocr.SourceFile(hashlib.sha256(path.read_bytes()).hexdigest(), path.name, path)
+
+
+def _run(paths: list[Path], cache: Path | None = None, workers: int = 1, timeout: float = 60):
+    tasks, failed = ocr.plan_pages([_source(p) for p in paths])
+    config = ocr.OcrConfig(lang="rus+eng", page_timeout=timeout, cache_dir=cache)
+    return failed + ocr.run_pages(tasks, config, workers)
+
+
+def _folded(text: str) -> str:
+    from pto_pipeline.domain.text import fold
+
+    return fold(text).replace(" ", "")
+
+
+def test_scanned_png_is_ocred_with_confidence(tmp_path: Path) -> None:
+    path = tmp_path / "scan.png"
+    _page_image().save(path, dpi=(150, 150))
+    [row] = _run([path])
+    assert row["status"] == "ok" and row["text_source"] == "ocr"
+    assert "00954/21" in row["text"]
+    assert "БЕТОН-СЕРВИС" in row["text"].upper()
+    assert row["ocr_confidence"] > 0.6
+
+
+def test_rotated_and_stamped_page_is_still_read(tmp_path: Path) -> None:
+    page = _page_image()
+    stamp = Image.new("RGB", page.size, "white")
+    ImageDraw.Draw(stamp).ellipse((80, 120, 600, 420), outline=(60, 80, 210), width=8)
+    img = ImageChops.multiply(page, stamp)  # ink over print, as a real blue stamp
+    path = tmp_path / "turned.jpg"
+    img.rotate(180).save(path, quality=85, dpi=(150, 150))
+    [row] = _run([path])
+    assert "00954/21" in row["text"]
+
+
+def test_digital_pdf_uses_text_layer_and_is_not_ocred(tmp_path: Path) -> None:
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=FONT)
+    pdf.set_font("DejaVu", size=12)
+    for _ in range(2):
+        pdf.add_page()
+        for line in TEXT * 3:
+            pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "digital.pdf"
+    pdf.output(str(path))
+    rows = _run([path])
+    assert [r["page"] for r in rows] == [1, 2]
+    assert all(r["text_source"] == "text_layer" and r["ocr_confidence"] is None for r in rows)
+    assert "С-RU.АЖ56.В.00954/21" in rows[0]["text"]
+
+
+def test_scanned_pdf_and_multipage_tiff_are_ocred_page_by_page(tmp_path: Path) -> None:
+    first = _page_image()
+    second = _page_image(["ПАСПОРТ КАЧЕСТВА № 4521", "Песок строительный ГОСТ 8736-2014"])
+    pdf_path = tmp_path / "scan.pdf"
+    first.save(pdf_path, save_all=True, append_images=[second], resolution=150)
+    tiff_path = tmp_path / "scan.tif"
+    first, second = first.copy(), second.copy()  # PDF saving leaves encoder state in .info
+    first.info, second.info = {}, {}
+    first.save(tiff_path, save_all=True, append_images=[second], dpi=(150, 150))
+    rows = _run([pdf_path, tiff_path], workers=2)
+    assert [(r["source_file"], r["page"], r["pages"]) for r in rows] == [
+        ("scan.pdf", 1, 2),
+        ("scan.pdf", 2, 2),
+        ("scan.tif", 1, 2),
+        ("scan.tif", 2, 2),
+    ]
+    assert all(r["text_source"] == "ocr" for r in rows)
+    assert "4521" in rows[1]["text"] and "4521" in rows[3]["text"]
+
+
+def test_page_is_ocred_once_per_content_hash(tmp_path: Path, monkeypatch) -> None:
+    path_a = tmp_path / "a.png"
+    _page_image().save(path_a, dpi=(150, 150))
+    cache = tmp_path / "cache"
+    [cold] = _run([path_a], cache=cache)
+    calls = []
+    monkeypatch.setattr(ocr, "ocr_image", lambda *a, **k: calls.append(1) or ("", 0.0))
+    # Same pixels in another file (another project, another name): served from the cache.
+    path_b = tmp_path / "b.png"
+    Image.open(path_a).save(path_b, dpi=(150, 150), compress_level=1)
+    [warm] = _run([path_b], cache=cache)
+    assert calls == []
+    assert warm["cached"] and warm["text"] == cold["text"]
+
+
+def _bad_files(tmp_path: Path) -> dict[str, Path]:
+    files: dict[str, Path] = {}
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt("secret")
+    buf = io.BytesIO()
+    writer.write(buf)
+    files["encrypted"] = tmp_path / "encrypted.pdf"
+    files["encrypted"].write_bytes(buf.getvalue())
+
+    good = io.BytesIO()
+    _page_image().save(good, format="PDF")
+    files["truncated"] = tmp_path / "truncated.pdf"
+    files["truncated"].write_bytes(good.getvalue()[: len(good.getvalue()) // 3])
+
+    empty = PdfWriter()
+    buf = io.BytesIO()
+    empty.write(buf)
+    files["zero_pages"] = tmp_path / "zero.pdf"
+    files["zero_pages"].write_bytes(buf.getvalue())
+
+    files["not_pdf"] = tmp_path / "letter.pdf"
+    files["not_pdf"].write_text("Здравствуйте! Это не PDF.", encoding="utf-8")
+
+    files["random_jpg"] = tmp_path / "noise.jpg"
+    files["random_jpg"].write_bytes(bytes(range(256)) * 40)
+
+    # A PNG whose header claims 40000 x 40000 pixels: refused before decoding.
+    bomb = io.BytesIO()
+    Image.new("1", (40_000, 40_000)).save(bomb, format="PNG")
+    files["bomb"] = tmp_path / "bomb.png"
+    files["bomb"].write_bytes(bomb.getvalue())
+    return files
+
+
+def test_bad_files_fail_with_reasons_and_the_rest_goes_on(tmp_path: Path) -> None:
+    bad = _bad_files(tmp_path)
+    good = tmp_path / "good.png"
+    _page_image().save(good, dpi=(150, 150))
+    rows = _run([*bad.values(), good], workers=2)
+    by_file = {r["source_file"]: r for r in rows}
+    for name, path in bad.items():
+        row = by_file[path.name]
+        assert row["status"] == "failed", name
+        assert row["error"], name
+    assert "парол" in by_file["encrypted.pdf"]["error"]
+    assert "Мпикс" in by_file["bomb.png"]["error"]
+    assert by_file["good.png"]["status"] == "ok"
+
+
+def test_hanging_tesseract_page_times_out(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "slow.png"
+    _page_image().save(path, dpi=(150, 150))
+    fake_bin = tmp_path / "tesseract"
+    fake_bin.write_text("#!/bin/sh\nsleep 30\n")
+    fake_bin.chmod(0o755)
+    monkeypatch.setattr(ocr.pytesseract.pytesseract, "tesseract_cmd", str(fake_bin))
+    [row] = _run([path], timeout=1)
+    assert row["status"] == "failed"
+    assert "не уложилось" in row["error"]
+
+
+@pytest.mark.parametrize("angle", [-2.0, 1.5])
+def test_skew_is_estimated(angle: float) -> None:
+    gray = _page_image(TEXT * 4).convert("L").rotate(angle, expand=True, fillcolor=255)
+    assert ocr.estimate_skew(gray) == pytest.approx(-angle, abs=0.5)
