@@ -1,0 +1,57 @@
+"""`pto-pipeline` exit codes and messages (SPEC §8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pto_pipeline.cli import EXIT_OK, EXIT_USAGE, main
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("PTO_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    return tmp_path / "data"
+
+
+def test_init_scaffolds_a_project(data_dir: Path, capsys) -> None:
+    assert main(["init", "zhk-2"]) == EXIT_OK
+    project = data_dir / "projects" / "zhk-2"
+    assert (project / "inbox").is_dir()
+    assert "package_format: unified" in (project / "project.yaml").read_text(encoding="utf-8")
+    wb = load_workbook(project / "works.xlsx")
+    assert wb.sheetnames == ["Работы", "Материалы"]
+    assert wb["Работы"]["A1"].value == "№ акта"
+    assert [c.value for c in wb["Материалы"][1]] == ["№ акта", "Материал", "Количество", "Ед. изм."]
+    assert "pto-pipeline build zhk-2" in capsys.readouterr().out
+
+
+def test_init_twice_is_refused(data_dir: Path, capsys) -> None:
+    assert main(["init", "p1"]) == EXIT_OK
+    assert main(["init", "p1"]) == EXIT_USAGE
+    assert "already exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("code", ["Bad Code", "_start", "x" * 65, "проект"])
+def test_invalid_code_is_usage_error(data_dir: Path, capsys, code: str) -> None:
+    assert main(["build", code]) == EXIT_USAGE
+    assert "invalid project code" in capsys.readouterr().err
+
+
+def test_build_of_missing_project_says_how_to_create_it(data_dir: Path, capsys) -> None:
+    assert main(["build", "nothing-here"]) == EXIT_USAGE
+    assert "pto-pipeline init nothing-here" in capsys.readouterr().err
+
+
+def test_build_without_project_card_is_usage_error(data_dir: Path, capsys) -> None:
+    (data_dir / "projects" / "p" / "inbox").mkdir(parents=True)
+    assert main(["build", "p"]) == EXIT_USAGE
+    assert "project.yaml" in capsys.readouterr().err
+
+
+def test_unknown_command_and_missing_argument(data_dir: Path) -> None:
+    assert main(["frobnicate"]) == EXIT_USAGE
+    assert main(["build"]) == EXIT_USAGE
