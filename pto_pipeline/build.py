@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
-from pto_pipeline.partitions import projects_partitions
 from pto_pipeline.definitions import defs
 from pto_pipeline.domain.findings import severity_counts
+from pto_pipeline.partitions import projects_partitions
 
 
 @dataclass
@@ -40,7 +40,9 @@ def run_build(code: str, instance: dg.DagsterInstance | None = None) -> BuildOut
             tags={"pto/trigger": "cli"},
         )
     except Exception:  # noqa: BLE001 - report, don't crash the CLI with a traceback wall
-        return BuildOutcome(False, None, "build failed before the run started:\n" + traceback.format_exc())
+        return BuildOutcome(
+            False, None, "build failed before the run started:\n" + traceback.format_exc()
+        )
     if not result.success:
         return BuildOutcome(False, result.run_id, _failure_summary(result))
     return BuildOutcome(True, result.run_id, _success_summary(code, result))

@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
         description="As-built documentation (АОСР) pipeline on Dagster.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("init", help="scaffold projects/<code>/ with project.yaml, works.xlsx, inbox/")
+    p = sub.add_parser(
+        "init", help="scaffold projects/<code>/ with project.yaml, works.xlsx, inbox/"
+    )
     p.add_argument("code")
     p.set_defaults(handler=cmd_init)
     p = sub.add_parser("build", help="build one project in the Dagster instance at $DAGSTER_HOME")

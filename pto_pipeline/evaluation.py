@@ -33,7 +33,9 @@ def run_accuracy_report(
         predicted, pages = extract_corpus(root / "files", workers, lang, root / "cache")
         elapsed = time.monotonic() - started - generated
         scores = score_requisites(predicted, truth)
-        (root / "report.json").write_text(json.dumps(scores, ensure_ascii=False, indent=1, default=str))
+        (root / "report.json").write_text(
+            json.dumps(scores, ensure_ascii=False, indent=1, default=str)
+        )
         return format_report(scores, seed, len(truth), pages, elapsed)
 
 

@@ -45,9 +45,7 @@ def run_cli_baseline(pages: list[Path], workers: int, lang: str) -> float:
 
 
 def run_engine(pages: list[Path], workers: int, lang: str, cache_dir: Path) -> float:
-    sources = [
-        ocr.SourceFile(hashlib.sha256(p.read_bytes()).hexdigest(), p.name, p) for p in pages
-    ]
+    sources = [ocr.SourceFile(hashlib.sha256(p.read_bytes()).hexdigest(), p.name, p) for p in pages]
     started = time.monotonic()
     tasks, failed = ocr.plan_pages(sources)
     rows = ocr.run_pages(tasks, ocr.OcrConfig(lang=lang, cache_dir=cache_dir), workers)
@@ -61,7 +59,9 @@ def run_engine(pages: list[Path], workers: int, lang: str, cache_dir: Path) -> f
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("PTO_WORKERS", 0)) or os.cpu_count())
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("PTO_WORKERS", 0)) or os.cpu_count()
+    )
     parser.add_argument("--lang", default=os.environ.get("PTO_OCR_LANG", "rus+eng"))
     parser.add_argument("--out", default=None, help="keep the pages here (default: temp)")
     parser.add_argument("--seed", type=int, default=7)
@@ -73,8 +73,10 @@ def main() -> int:
         cli = run_cli_baseline(pages, args.workers, args.lang)
         print(f"tesseract CLI          {cli:8.1f} s  {len(pages) / cli:6.2f} pages/s")
         cold = run_engine(pages, args.workers, args.lang, root / "cache")
-        print(f"ocr_text (cold cache)  {cold:8.1f} s  {len(pages) / cold:6.2f} pages/s  "
-              f"ratio {cold / cli:.3f} (target <= 1.15)")
+        print(
+            f"ocr_text (cold cache)  {cold:8.1f} s  {len(pages) / cold:6.2f} pages/s  "
+            f"ratio {cold / cli:.3f} (target <= 1.15)"
+        )
         warm = run_engine(pages, args.workers, args.lang, root / "cache")
         print(f"ocr_text (warm cache)  {warm:8.1f} s  {len(pages) / warm:6.2f} pages/s")
     finally:

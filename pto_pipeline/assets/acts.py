@@ -1,7 +1,5 @@
 """Act assets: work_register → matched_materials → aosr_acts (SPEC §9)."""
 
-from __future__ import annotations
-
 import json
 
 import dagster as dg
@@ -65,9 +63,7 @@ def findings_frame_of(findings: pd.DataFrame, code: str) -> pd.DataFrame:
     kinds={"python"},
     check_specs=CHECKS_BY_ASSET["matched_materials"],
 )
-def matched_materials(
-    context: dg.AssetExecutionContext, work_register: dict, requisites: dict
-):
+def matched_materials(context: dg.AssetExecutionContext, work_register: dict, requisites: dict):
     coverage, match_findings = match_materials(
         work_register["works"], work_register["materials"], requisites["documents"]
     )

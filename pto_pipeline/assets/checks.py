@@ -5,8 +5,6 @@ incomplete; a project whose card says `blocking_checks: true` gets a failed
 step instead (downstream steps are skipped), the same effect as a blocking check.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 
 import dagster as dg

@@ -1,12 +1,9 @@
 """Pieces every project asset shares: the partitions, metadata helpers."""
 
-from __future__ import annotations
-
 import dagster as dg
 import pandas as pd
 
 from pto_pipeline.domain.findings import Finding, findings_frame, severity_counts
-
 from pto_pipeline.partitions import projects_partitions  # noqa: F401 - re-exported
 
 PREVIEW_ROWS = 20

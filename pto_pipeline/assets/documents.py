@@ -1,10 +1,7 @@
 """Document assets: raw_documents → ocr_text → requisites (SPEC §9)."""
 
-from __future__ import annotations
-
 import sys
 import time
-from pathlib import Path
 
 import dagster as dg
 import pandas as pd
@@ -102,7 +99,7 @@ def ocr_text(context: dg.AssetExecutionContext, pto: PtoSettings, raw_documents:
         {
             "pages": len(pages),
             "pages_text_layer": int((pages["text_source"] == "text_layer").sum()),
-            "pages_ocr": int(len(ocred)),
+            "pages_ocr": len(ocred),
             "pages_from_cache": int(pages["cached"].sum()),
             "pages_failed": int((pages["status"] == "failed").sum()),
             "mean_ocr_confidence": float(ocred["ocr_confidence"].mean()) if len(ocred) else 0.0,
@@ -126,7 +123,7 @@ class _ProgressReporter:
         self.next_log = 0
         self.bar = tqdm(total=total, unit="page", desc="OCR", file=sys.stderr, mininterval=0.5)
 
-    def __enter__(self) -> _ProgressReporter:
+    def __enter__(self) -> "_ProgressReporter":
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -156,9 +153,7 @@ class _ProgressReporter:
     kinds={"python"},
     check_specs=CHECKS_BY_ASSET["requisites"],
 )
-def requisites(
-    context: dg.AssetExecutionContext, pto: PtoSettings, ocr_text: dict
-):
+def requisites(context: dg.AssetExecutionContext, pto: PtoSettings, ocr_text: dict):
     settings = pto.load()
     documents, doc_findings = build_documents(
         ocr_text["pages"], llm_cache_dir=settings.cache_dir / "llm"

@@ -1,7 +1,5 @@
 """id_package (ZIP + merged PDF + findings.xlsx) and the analysts' marts."""
 
-from __future__ import annotations
-
 from datetime import datetime
 
 import dagster as dg
@@ -12,7 +10,7 @@ from pto_pipeline.domain.findings import findings_frame, severity_counts, sort_f
 from pto_pipeline.domain.findings_xlsx import write_findings_xlsx
 from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.marts import publish_project
-from pto_pipeline.domain.package import build_package, package_fingerprint
+from pto_pipeline.domain.package import build_package, package_fingerprint, package_history
 from pto_pipeline.resources import PtoSettings
 
 
@@ -44,9 +42,12 @@ def id_package(
     code = context.partition_key
     out_dir = settings.project_output(code)
     documents = _documents_with_store_paths(requisites["documents"], raw_documents["files"])
-    acts = _acts_with_dates(aosr_acts["acts"], work_register["works"])
+    acts = aosr_acts["acts"]
     fmt = work_register["card"].package_format
-    fingerprint = package_fingerprint(settings.data_dir, fmt, acts, matched_materials["coverage"], documents)
+    project_name = work_register["card"].name
+    fingerprint = package_fingerprint(
+        settings.data_dir, fmt, acts, matched_materials["coverage"], documents, project_name
+    )
     state_file = settings.state_dir(code) / "package.json"
     previous = _read_state(state_file)
     stage_findings = collect_findings(
@@ -66,6 +67,7 @@ def id_package(
             documents,
             findings=stage_findings,
             built_at=datetime.now().replace(microsecond=0),
+            project_name=project_name,
         )
         package = result.as_record() | {"fingerprint": fingerprint}
         package_findings = result.findings
@@ -94,11 +96,6 @@ def _documents_with_store_paths(documents: pd.DataFrame, files: pd.DataFrame) ->
     return documents.merge(stored, on="sha256", how="left")
 
 
-def _acts_with_dates(acts: pd.DataFrame, works: pd.DataFrame) -> pd.DataFrame:
-    extra = works[["act_number", "work_name", "act_date", "start_date", "end_date"]]
-    return acts.merge(extra, on="act_number", how="left")
-
-
 def _read_state(path) -> dict:
     try:
         return pd.read_json(path, typ="series").to_dict()
@@ -119,21 +116,19 @@ def marts(
     pto: PtoSettings,
     raw_documents: dict,
     requisites: dict,
-    work_register: dict,
     matched_materials: dict,
     aosr_acts: dict,
     id_package: dict,
 ) -> None:
     settings = pto.load()
     code = context.partition_key
-    acts = _acts_with_dates(aosr_acts["acts"], work_register["works"])
     tables = {
         "files": raw_documents["files"],
         "documents": requisites["documents"],
         "material_coverage": matched_materials["coverage"],
-        "acts": acts,
+        "acts": aosr_acts["acts"],
         "findings": id_package["findings"],
-        "packages": pd.DataFrame([id_package["package"]]),
+        "packages": package_history(settings.data_dir, code),
     }
     path = publish_project(settings.data_dir, code, tables)
     context.add_output_metadata(

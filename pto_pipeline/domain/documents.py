@@ -46,7 +46,9 @@ def build_documents(
         source_file = str(file_pages["source_file"].iloc[0])
         readable = file_pages[file_pages["status"] == "ok"]
         if readable.empty or not "".join(readable["text"]).strip():
-            reason = "; ".join(e for e in file_pages["error"].dropna().unique()) or "текст не найден"
+            reason = (
+                "; ".join(e for e in file_pages["error"].dropna().unique()) or "текст не найден"
+            )
             rows.append(_failed_row(sha, source_file, file_pages, reason))
             findings.append(_unreadable(sha, source_file, reason))
             continue
@@ -78,7 +80,12 @@ def _document_row(
     confidences = [c for c in chunk["ocr_confidence"] if c is not None and c == c]
     ocr_confidence = round(mean(confidences), 4) if confidences else None
     req = extract_document(text, ocr_confidence)
-    fields, confidence, status, error = dict(req.fields), dict(req.confidence), req.status, req.error
+    fields, confidence, status, error = (
+        dict(req.fields),
+        dict(req.confidence),
+        req.status,
+        req.error,
+    )
     if llm_settings is not None and llm.fields_needing_llm(fields, confidence):
         fields, confidence, _note = llm.llm_fill(text, fields, confidence, llm_settings)
     total_pages = int(file_pages["pages"].max())
@@ -137,7 +144,8 @@ def _document_findings(row: dict) -> list[Finding]:
         return [
             Finding(
                 "MISSING_REQUISITE",
-                f"Документ «{where}»: проверьте реквизиты — {row['error'] or 'низкая уверенность'}. "
+                f"Документ «{where}»: проверьте реквизиты — "
+                f"{row['error'] or 'низкая уверенность'}. "
                 "Уточните их по оригиналу или загрузите более чёткий скан.",
                 stage=STAGE,
                 document_id=row["document_id"],

@@ -159,7 +159,9 @@ def ingest_inbox(
             unstable.append(entry.rel_path)
             continue
         row, finding = _ingest_entry(entry, data_dir, store_dir)
-        row["first_seen_at"] = previous_first_seen.get(f"{entry.rel_path}\0{row['sha256']}", seen_at)
+        row["first_seen_at"] = previous_first_seen.get(
+            f"{entry.rel_path}\0{row['sha256']}", seen_at
+        )
         rows.append(row)
         if finding:
             findings.append(finding)
@@ -168,7 +170,9 @@ def ingest_inbox(
     return IngestResult(files, findings, unstable)
 
 
-def _ingest_entry(entry: InboxEntry, data_dir: Path, store_dir: Path) -> tuple[dict, Finding | None]:
+def _ingest_entry(
+    entry: InboxEntry, data_dir: Path, store_dir: Path
+) -> tuple[dict, Finding | None]:
     ext = Path(entry.rel_path).suffix.lower()
     row = {
         "source_file": entry.rel_path,
@@ -220,7 +224,7 @@ def _ingest_entry(entry: InboxEntry, data_dir: Path, store_dir: Path) -> tuple[d
 
 
 def _mark_duplicates(files: pd.DataFrame) -> list[Finding]:
-    """The first file of each content (earliest seen, then path) is processed; the rest duplicate."""
+    """First file of each content (earliest seen, then path) is processed; the rest duplicate."""
     findings: list[Finding] = []
     hashed = files[files["status"] == "processed"].sort_values(["first_seen_at", "source_file"])
     original_by_sha: dict[str, str] = {}

@@ -105,8 +105,10 @@ def _count_image_frames(path: Path) -> int:
             frames = getattr(img, "n_frames", 1)
     except Image.DecompressionBombError as exc:
         raise PageSourceError(_too_large_message()) from exc
-    except Exception as exc:  # noqa: BLE001 - any decoder error means "not an image"
-        raise PageSourceError("файл не является изображением (повреждён или другой формат)") from exc
+    except Exception as exc:
+        raise PageSourceError(
+            "файл не является изображением (повреждён или другой формат)"
+        ) from exc
     if width * height > MAX_PAGE_PIXELS:
         raise PageSourceError(_too_large_message())
     return frames
@@ -226,11 +228,8 @@ def _stretch_contrast(gray: Image.Image) -> Image.Image:
 
 
 def _normalise_dpi(gray: Image.Image, dpi: tuple[float, float] | None) -> Image.Image:
-    if dpi and dpi[0] and dpi[0] > 1:
-        source_dpi = float(dpi[0])
-    else:
-        # No DPI recorded: assume an A4 page and infer it from the short side.
-        source_dpi = min(gray.size) / 8.27
+    # No DPI recorded: assume an A4 page and infer it from the short side.
+    source_dpi = float(dpi[0]) if dpi and dpi[0] and dpi[0] > 1 else min(gray.size) / 8.27
     scale = TARGET_DPI / source_dpi
     if 0.75 <= scale <= 1.35:
         return gray

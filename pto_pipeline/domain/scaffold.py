@@ -27,7 +27,7 @@ PROJECT_YAML_TEMPLATE = """\
 # (PROJECT_CARD), а в актах останутся пропуски.
 name: ""                # объект капитального строительства (по проектной документации)
 address: ""             # почтовый или строительный адрес объекта
-package_format: unified # unified — каждый документ о качестве один раз; repeated — после каждого акта
+package_format: unified # unified — документы о качестве один раз; repeated — после каждого акта
 copies: 3               # экземпляров акта
 blocking_checks: false  # true — не собирать пакет, пока проверки полноты не пройдены
 

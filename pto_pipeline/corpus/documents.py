@@ -1,0 +1,42 @@
+"""Documents: facts rendered by a layout into pages, with their ground truth."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pto_pipeline.corpus import layouts_conformity, layouts_letters, layouts_quality
+from pto_pipeline.corpus.facts import Facts, requisites
+from pto_pipeline.corpus.page import Page
+
+LayoutFn = Callable[[Facts, random.Random], list[Page]]
+
+LAYOUTS: dict[str, dict[str, LayoutFn]] = {
+    **layouts_conformity.LAYOUTS,
+    **layouts_quality.LAYOUTS,
+    **layouts_letters.LAYOUTS,
+}
+
+
+@dataclass
+class Document:
+    facts: Facts
+    layout: str
+    pages: list[Page]
+
+    def truth(self) -> dict:
+        return requisites(self.facts)
+
+
+def layout_names(scheme: str) -> list[str]:
+    return list(LAYOUTS[scheme])
+
+
+def build_document(facts: Facts, rng: random.Random, layout: str | None = None) -> Document:
+    """Render `facts` with the named layout (or a random one fitting its scheme)."""
+    choices = LAYOUTS[facts.scheme]
+    name = layout or rng.choice(sorted(choices))
+    pages = choices[name](facts, rng)
+    variant = facts.extra.get("variant")
+    return Document(facts, f"{name}/{variant}" if variant else name, pages)

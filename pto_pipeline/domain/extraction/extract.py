@@ -1,0 +1,282 @@
+"""Requisites of one document (SPEC §4) from its OCR or text-layer text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .classify import classify, title_zone
+from .fields import (
+    Context,
+    Found,
+    find_number,
+    find_organization,
+    find_quantity,
+    find_standard,
+    find_text,
+    find_token,
+)
+from .rules import Family, FieldRule, common, families
+
+FIELDS = (
+    "doc_type",
+    "doc_number",
+    "issue_date",
+    "valid_from",
+    "valid_to",
+    "manufacturer",
+    "product_name",
+    "standard",
+    "batch_number",
+    "quantity",
+    "unit",
+)
+DATE_FIELDS = ("issue_date", "valid_from", "valid_to")
+_LETTER = re.compile(r"[а-яa-z]")
+
+
+@dataclass
+class DocumentRequisites:
+    fields: dict[str, Any]
+    confidence: dict[str, float] = field(default_factory=dict)
+    status: str = "failed"  # ok | needs_review | failed
+    error: str | None = None
+
+
+@cache
+def _all_formats() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for fam in families() for f in fam.number_formats))
+
+
+def _ocr_factor(ocr_confidence: float | None) -> float:
+    if ocr_confidence is None:
+        return 1.0
+    return max(0.3, min(1.0, 0.4 + 0.6 * float(ocr_confidence)))
+
+
+def extract_document(text: str, ocr_confidence: float | None = None) -> DocumentRequisites:
+    """Classify a document's text (pages joined by form feeds) and read its requisites."""
+    text = text or ""
+    values: dict[str, Any] = dict.fromkeys(FIELDS)
+    result = classify(text)
+    if result.family is None:
+        reason = (
+            "Текст документа пуст: страница не распознана (пустой лист или изображение без текста)."
+            if not text.strip()
+            else "Текст документа не читается: распознавание дало бессвязные символы "
+            "(плохой скан, мелкий шрифт или рукопись). Проверьте документ вручную."
+        )
+        return DocumentRequisites(values, {}, "failed", reason)
+
+    family = result.family
+    factor = _ocr_factor(ocr_confidence)
+    found = _find_fields(Context(text, common(), _all_formats()), family)
+    values["doc_type"] = family.doc_type
+    confidence = {"doc_type": _type_confidence(result.score, family) * factor}
+    for name, item in found.items():
+        if name == "quantity":
+            values["quantity"], values["unit"] = item.value
+            confidence["quantity"] = item.certainty * factor
+            if item.value[1] is not None:
+                confidence["unit"] = item.certainty * factor
+        else:
+            values[name] = item.value
+            confidence[name] = item.certainty * factor
+    confidence = {k: round(v, 3) for k, v in confidence.items()}
+    status, error = _status(family, values, confidence)
+    return DocumentRequisites(values, confidence, status, error)
+
+
+def _type_confidence(score: float, family: Family) -> float:
+    return 0.5 if family.fallback else min(1.0, score / 0.6) * 0.95
+
+
+def _find_fields(ctx: Context, family: Family) -> dict[str, Found]:
+    found: dict[str, Found] = {}
+    rules = family.fields
+    product: tuple[int, int] | None = None
+    for name, rule in rules.items():
+        item = _find_field(ctx, family, rule)
+        if item is not None:
+            found[name] = item
+            if rule.kind == "text":
+                product = (item.start, item.end)
+    if "standard" in rules:
+        item = find_standard(ctx, rules["standard"], product)
+        found.pop("standard", None)
+        if item is not None:
+            found["standard"] = item
+    found.update(_find_dates(ctx, family))
+    return found
+
+
+def _find_field(ctx: Context, family: Family, rule: FieldRule) -> Found | None:
+    if rule.kind == "number":
+        return find_number(ctx, rule, family.number_formats)
+    if rule.kind == "token":
+        return find_token(ctx, rule)
+    if rule.kind == "organization":
+        return find_organization(ctx, rule)
+    if rule.kind == "text":
+        others = [lb.pattern for r in family.fields.values() if r is not rule for lb in r.labels]
+        return find_text(ctx, rule, others)
+    if rule.kind == "quantity":
+        return find_quantity(ctx, rule)
+    if rule.kind == "standard":
+        return None  # after the product name, which tells where to look
+    raise ValueError(f"unknown field kind {rule.kind!r} in family {family.name}")
+
+
+def page_doc_number(text: str) -> str | None:
+    """The document number printed on one page (splitting uses it to join repeats)."""
+    result = classify(text)
+    family = result.family
+    if family is None or family.fallback or "doc_number" not in family.fields:
+        return None
+    item = _find_field(Context(text, common(), _all_formats()), family, family.fields["doc_number"])
+    return item.value if item else None
+
+
+# --- dates -----------------------------------------------------------------------------
+
+
+def _find_dates(ctx: Context, family: Family) -> dict[str, Found]:
+    best: dict[str, tuple[int, Found]] = {}
+    unassigned: list[Found] = []
+    for value, start, end in ctx.dates:
+        if ctx.is_foreign_number(start, end):
+            continue
+        line_start, _ = ctx.line_bounds(start)
+        prefix = ctx.search[line_start:start]
+        if any(p.search(prefix) for p in family.date_exclude):
+            continue
+        hit = _date_role(ctx, family, start, prefix)
+        if hit is None:
+            unassigned.append(Found(value, 0.55, start, end))
+            continue
+        index, certainty = hit
+        role = family.date_roles[index].role
+        if role not in best or index < best[role][0]:
+            best[role] = (index, Found(value, certainty, start, end))
+    dates = {role: item for role, (_, item) in best.items()}
+    _fallback_issue_date(ctx, family, dates, unassigned)
+    for role, source in family.date_defaults.items():
+        if role not in dates and source in dates:
+            item = dates[source]
+            dates[role] = Found(item.value, item.certainty * 0.9, item.start, item.end)
+    _check_validity(dates)
+    return dates
+
+
+def _date_role(ctx: Context, family: Family, start: int, prefix: str) -> tuple[int, float] | None:
+    """(index of the date role rule, certainty) for the date at `start`."""
+    table_cell = not _LETTER.search(prefix) or re.search(r"\s{3,}|\|", prefix)
+    if not _LETTER.search(prefix):
+        header = _header_role(ctx, family, start)
+        if header is not None:
+            return header
+        prefix = _previous_lines(ctx, start, 1)[0][1] + " " + prefix
+    for index, role in enumerate(family.date_roles):
+        if role.pattern.search(prefix) and not any(p.search(prefix) for p in role.unless):
+            return index, role.certainty
+    return _header_role(ctx, family, start) if table_cell else None
+
+
+def _previous_lines(ctx: Context, pos: int, count: int) -> list[tuple[int, str]]:
+    """Up to `count` non-empty lines before the line of `pos`: (offset, text), nearest first."""
+    lines: list[tuple[int, str]] = []
+    line_start, _ = ctx.line_bounds(pos)
+    end = line_start - 1
+    while end > 0 and len(lines) < count:
+        start, _ = ctx.line_bounds(end)
+        if ctx.search[start:end].strip():
+            lines.append((start, ctx.search[start:end]))
+        end = start - 1
+    return lines or [(0, "")]
+
+
+def _header_role(ctx: Context, family: Family, start: int) -> tuple[int, float] | None:
+    """A date in a table row: its role from the column titles in a line above."""
+    line_start, line_end = ctx.line_bounds(start)
+    row = [s for _, s, _ in ctx.dates if line_start <= s < line_end]
+    for _, header in _previous_lines(ctx, start, 2):
+        titles: list[tuple[int, int]] = []  # (column, role index)
+        for index, role in enumerate(family.date_roles):
+            if role.header is None:
+                continue
+            for m in role.header.finditer(header):
+                if not any(abs(col - m.start()) < 4 for col, _ in titles):
+                    titles.append((m.start(), index))
+        if len(titles) < 2:
+            continue
+        titles.sort()
+        if len(titles) == len(row):  # one title per date, in order
+            chosen = titles[row.index(start)][1]
+        else:
+            column = start - line_start
+            chosen = min(titles, key=lambda t: abs(t[0] - column))[1]
+        return chosen, family.date_roles[chosen].certainty * 0.9
+    return None
+
+
+def _fallback_issue_date(
+    ctx: Context, family: Family, dates: dict[str, Found], unassigned: list[Found]
+) -> None:
+    if "issue_date" in dates or family.issue_date_fallback == "none" or not unassigned:
+        return
+    zone_end = _title_zone_end(ctx)
+    in_title = [d for d in unassigned if d.start < zone_end]
+    if in_title:  # a date under the title is the document's date
+        first = in_title[0]
+        dates["issue_date"] = Found(first.value, 0.75, first.start, first.end)
+    elif family.issue_date_fallback == "first":
+        dates["issue_date"] = unassigned[0]
+
+
+def _title_zone_end(ctx: Context) -> int:
+    zone = title_zone(ctx.text, ctx.common.title_lines)
+    last_line = zone.splitlines()[-1] if zone else ""
+    found = ctx.text.find(last_line) if last_line else -1
+    return found + len(last_line) if found >= 0 else 0
+
+
+def _check_validity(dates: dict[str, Found]) -> None:
+    start, end = dates.get("valid_from"), dates.get("valid_to")
+    if start and end and end.value < start.value:  # roles probably mixed up
+        for role in ("valid_from", "valid_to"):
+            item = dates[role]
+            dates[role] = Found(item.value, item.certainty * 0.5, item.start, item.end)
+
+
+# --- status ----------------------------------------------------------------------------
+
+
+def _status(
+    family: Family, values: dict[str, Any], confidence: dict[str, float]
+) -> tuple[str, str | None]:
+    rules = common()
+    names = rules.field_names
+    missing = [f for f in family.required if values.get(f) is None]
+    checked = ["doc_type", *family.required]
+    low = [
+        f for f in checked if values.get(f) is not None and confidence.get(f, 0) < rules.review_threshold
+    ]
+    problems = []
+    if family.fallback:
+        problems.append(
+            "тип документа не определён: нет признаков сертификата, декларации, "
+            "документа о качестве, отказного письма или протокола испытаний"
+        )
+    if missing:
+        problems.append("не найдены реквизиты: " + ", ".join(names.get(f, f) for f in missing))
+    if low:
+        problems.append(
+            "низкая уверенность распознавания: "
+            + ", ".join(f"{names.get(f, f)} ({confidence[f]:.2f})" for f in low)
+        )
+    if not problems:
+        return "ok", None
+    message = "; ".join(problems)
+    return "needs_review", message[0].upper() + message[1:] + ". Сверьте с оригиналом."

@@ -1,0 +1,504 @@
+"""Field value finders driven by the family rules (one function per field kind).
+
+Everything is searched in `search_form` text (same offsets as the original) and values
+are cut from the original text, then repaired and normalised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..dates import find_dates
+from .normalize import clean_spaces, repair_number_token, repair_words, search_form
+from .numbers import NumberMatch, find_numbers
+from .rules import NUMBER_SIGN, Common, FieldRule, Label
+
+
+@dataclass(frozen=True)
+class Found:
+    value: Any
+    certainty: float
+    start: int = -1
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a labelled value may be: [start, end) of the text."""
+
+    start: int
+    end: int
+    label_start: int
+    certainty: float
+    unit_zone: tuple[int, int] = (0, 0)  # where a unit printed with the label may be
+
+
+_SIGN_AT = re.compile(rf"[\s:.]*{NUMBER_SIGN}[\s:.]*")
+_SEPARATORS = re.compile(r"[\s:.\-–—=|]*")
+_TOKEN = re.compile(r"[0-9a-zа-я][0-9a-zа-я/\-.]*")
+_CELL_SPLIT = re.compile(r"\s{3,}|\s*\|\s*|\t")
+_NUM = r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?"
+_QUOTES_OPEN = r"(?:<<|«|\"|“|„|''|'|<)"
+_QUOTES_CLOSE = r"(?:>>|»|\"|”|“|''|'|>)"
+_STANDARD = re.compile(
+    r"(?<![а-яa-z])(?P<kind>гост|тост|ту|сто)\s?(?P<r>р\s?(?=[0-9]|исо|isо|еn|мэк))?"
+    r"(?P<iso>(?:исо|isо|еn|мэк)\s?)?"
+    r"(?P<num>[0-9][0-9о]*(?:\s?[.\-–—]\s?[0-9][0-9о]*)*)"
+)
+_QUOTED_VALUE = re.compile(r"(?:<<|«|\"|“|„)\s*([^«»\"“”„<>\n]{2,120}(?:\n[^«»\"“”„<>\n]{1,80})?)(?:>>|»|\"|”)")
+_STANDARD_LEAD = re.compile(
+    r"(?:(?:изготовлен[а-я]*|выпускаем[а-я]*|производим[а-я]*)\s+)?"
+    r"(?:по|согласно|в\s+соответствии\s+с|требованиям)\s*$"
+)
+
+
+class Context:
+    """One document's text with everything the finders share, computed once."""
+
+    def __init__(self, text: str, common: Common, foreign_formats: tuple[str, ...]):
+        self.text = text
+        self.search = search_form(text)
+        self.common = common
+        self._foreign_formats = foreign_formats
+
+    @cached_property
+    def dates(self) -> list[tuple[Any, int, int]]:
+        return find_dates(self.text)
+
+    @cached_property
+    def foreign_numbers(self) -> list[NumberMatch]:
+        """Registration numbers of any family (never a batch or passport number)."""
+        return find_numbers(self.text, self._foreign_formats)
+
+    @cached_property
+    def organizations(self) -> list[Found]:
+        return list(_organizations(self))
+
+    @cached_property
+    def standards(self) -> list[Found]:
+        return [_standard(m) for m in _STANDARD.finditer(self.search)]
+
+    @cached_property
+    def unit_regex(self) -> re.Pattern[str]:
+        groups = "|".join(f"(?P<u{i}>{src})" for i, (_, src) in enumerate(self.common.units))
+        return re.compile(rf"(?<![а-яa-z])(?:{groups})(?![а-яa-z0-9])")
+
+    def unit_at(self, m: re.Match[str]) -> str:
+        for i, (canonical, _) in enumerate(self.common.units):
+            if m.group(f"u{i}") is not None:
+                return canonical
+        raise AssertionError("unit group not found")
+
+    def line_bounds(self, pos: int) -> tuple[int, int]:
+        start = self.search.rfind("\n", 0, pos) + 1
+        end = self.search.find("\n", pos)
+        return start, len(self.search) if end < 0 else end
+
+    def next_line(self, pos: int) -> tuple[int, int] | None:
+        """Bounds of the first non-empty line after the line holding `pos`."""
+        _, end = self.line_bounds(pos)
+        while end < len(self.search):
+            start, end = self.line_bounds(end + 1)
+            if self.search[start:end].strip():
+                return start, end
+        return None
+
+    def is_foreign_number(self, start: int, end: int) -> bool:
+        return any(n.start < end and start < n.end for n in self.foreign_numbers)
+
+    def date_at(self, pos: int) -> bool:
+        return any(s <= pos < e for _, s, e in self.dates)
+
+
+# --- labels -> value spans -------------------------------------------------------------
+
+
+def value_spans(ctx: Context, rule: FieldRule, window: int | None = None) -> Iterator[Span]:
+    """Candidate value positions after each label, in label priority then text order."""
+    for label in rule.labels:
+        for m in label.pattern.finditer(ctx.search):
+            if _excluded(ctx, rule, m.start()):
+                continue
+            if label.colon and not re.match(r"\s*:", ctx.search[m.end() : m.end() + 3]):
+                continue
+            if label.single_word and rule.kind != "quantity" and not _stands_as_label(ctx, m):
+                continue
+            yield from _spans_after(ctx, rule, label, m, window or rule.window)
+
+
+def _stands_as_label(ctx: Context, m: re.Match[str]) -> bool:
+    """A one-word label (`Продукция`, `Профиль`) starts a line or a clause, or has a
+    colon; inside running text (`ООО «Металл-Профиль»`) it is just a word."""
+    line_start, _ = ctx.line_bounds(m.start())
+    before = ctx.search[line_start : m.start()]
+    if re.search(r"(?:^|[|,;(]|[0-9][.)])\s*$", before):
+        return True
+    return bool(re.match(r"\s*:", ctx.search[m.end() : m.end() + 3]))
+
+
+def _excluded(ctx: Context, rule: FieldRule, pos: int) -> bool:
+    line_start, _ = ctx.line_bounds(pos)
+    before = ctx.search[max(line_start, pos - 40) : pos]
+    return any(p.search(before) for p in rule.exclude_context)
+
+
+def _spans_after(
+    ctx: Context, rule: FieldRule, label: Label, m: re.Match[str], window: int
+) -> Iterator[Span]:
+    pos = m.end()
+    cell = _cell_below(ctx, m.start())
+    if cell:  # the label is a column title: the value is in the row below
+        yield Span(cell[0], cell[1], m.start(), 0.9 * label.certainty, cell[2])
+    if label.sign == "required":
+        sign = re.compile(rf"(?s:.{{0,{label.gap}}}?)\s*(?<![а-яa-z]){NUMBER_SIGN}[\s:.]*")
+        found = sign.match(ctx.search, pos)
+        if not found or _crosses_date(ctx, pos, found.start(), found.end()):
+            return
+        if any(p.search(ctx.search, pos, found.end()) for p in rule.exclude_context):
+            return  # `Сертификат соответствия / Серия RU № 0301122`: the blank's number
+        start = found.end()
+    else:
+        start = _SEPARATORS.match(ctx.search, pos).end()
+        signed = _SIGN_AT.match(ctx.search, start)
+        start = signed.end() if signed else start
+    _, line_end = ctx.line_bounds(start)
+    if ctx.search[start:line_end].strip(" :.-–—|") == "":
+        following = ctx.next_line(start)
+        if following and not cell:
+            yield Span(following[0], following[0] + window, m.start(), label.certainty, (m.start(), start))
+        return
+    yield Span(start, min(len(ctx.text), start + window), m.start(), label.certainty, (m.start(), start))
+
+
+def _crosses_date(ctx: Context, start: int, sign_start: int, sign_end: int) -> bool:
+    """A gap must not run over a date (`... от 12.03.2026 ... №` is another number)."""
+    return any(start <= s < sign_start for _, s, _ in ctx.dates)
+
+
+def _cell_below(ctx: Context, label_start: int) -> tuple[int, int, tuple[int, int]] | None:
+    """(start, end, header cell) of the cell under a table column title, if any."""
+    line_start, line_end = ctx.line_bounds(label_start)
+    below = ctx.next_line(label_start)
+    if not below:
+        return None
+    header_cells = _cells(ctx.search, line_start, line_end)
+    row_cells = _cells(ctx.search, *below)
+    if len(header_cells) < 3 or len(row_cells) < 3:
+        return None
+    index = next((i for i, (s, e) in enumerate(header_cells) if s <= label_start < e), None)
+    if index is None or re.search(r"[0-9]", ctx.unit_regex.sub("", ctx.search[slice(*header_cells[index])])):
+        return None  # a column title holds no values
+    if len(header_cells) == len(row_cells):
+        return (*row_cells[index], header_cells[index])
+    head_start, head_end = header_cells[index]
+    for s, e in row_cells:  # overlap by character column
+        if s - below[0] < head_end - line_start and head_start - line_start < e - below[0]:
+            return s, e, header_cells[index]
+    return None
+
+
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    cells = []
+    pos = start
+    for m in _CELL_SPLIT.finditer(text, start, end):
+        if m.start() > pos:
+            cells.append((pos, m.start()))
+        pos = m.end()
+    if pos < end:
+        cells.append((pos, end))
+    return [(s, e) for s, e in cells if text[s:e].strip()]
+
+
+# --- tokens and numbers ---------------------------------------------------------------
+
+
+def find_token(ctx: Context, rule: FieldRule) -> Found | None:
+    """A document or batch number after its label (`Паспорт № 123`, `партия 12/03-24`)."""
+    for span in value_spans(ctx, rule, window=60):
+        m = _TOKEN.match(ctx.search, span.start, span.end)
+        if not m or not _acceptable_token(ctx, m):
+            continue
+        raw = ctx.text[m.start() : m.end()].rstrip(".-/")
+        return Found(repair_number_token(raw), 0.85 * span.certainty, m.start(), m.end())
+    return None
+
+
+def _acceptable_token(ctx: Context, m: re.Match[str]) -> bool:
+    token = m.group()
+    if not re.search(r"[0-9]", token) or ctx.date_at(m.start()):
+        return False
+    if ctx.is_foreign_number(m.start(), m.end()):
+        return False
+    after = ctx.unit_regex.match(ctx.search, _SEPARATORS.match(ctx.search, m.end()).end())
+    return after is None  # `партии 12 м3` is a quantity
+
+
+def find_number(ctx: Context, rule: FieldRule, formats: tuple[str, ...]) -> Found | None:
+    """A registration number by its known format, else the labelled text (low certainty)."""
+    numbers = find_numbers(ctx.text, formats) if formats else []
+    numbers = [n for n in numbers if not _excluded(ctx, rule, n.start)]
+    for span in value_spans(ctx, rule, window=80):
+        for number in numbers:
+            if span.start <= number.start <= span.end:
+                return _number_found(number, span.certainty)
+    if numbers:
+        return _number_found(numbers[0], 0.95)
+    if rule.fallback == "line":
+        return _number_line(ctx, rule)
+    if rule.fallback == "token":
+        found = find_token(ctx, rule)
+        return Found(found.value, 0.6, found.start, found.end) if found else None
+    return None
+
+
+def _number_found(number: NumberMatch, certainty: float) -> Found:
+    value = max(0.55, 0.97 - 0.08 * number.repairs) * certainty
+    return Found(number.text, value, number.start, number.end)
+
+
+def _number_line(ctx: Context, rule: FieldRule) -> Found | None:
+    """An unparseable number: the labelled line as printed, to be checked by a person."""
+    for span in value_spans(ctx, rule, window=80):
+        _, line_end = ctx.line_bounds(span.start)
+        raw = clean_spaces(ctx.text[span.start : min(line_end, span.end)])
+        if len(raw) >= 5 and re.search(r"[0-9]", raw):
+            return Found(raw, 0.45, span.start, span.start + len(raw))
+    return None
+
+
+# --- organisations ---------------------------------------------------------------------
+
+
+def _organizations(ctx: Context) -> Iterator[Found]:
+    forms = "|".join(f"(?P<f{i}>{p.pattern})" for i, (_, p) in enumerate(ctx.common.legal_forms))
+    name = r"[^«»\"“”„<>\n]"
+    regex = re.compile(
+        rf"(?<![а-яa-z0-9])(?:{forms})(?![а-яa-z0-9])\s*(?:"
+        # a name with a quoted name inside: «Центр «Эксперт»»
+        rf"{_QUOTES_OPEN}\s*(?P<n>{name}{{2,60}}?\s+{_QUOTES_OPEN}{name}{{1,60}}{_QUOTES_CLOSE})"
+        rf"(?:{_QUOTES_CLOSE})?"
+        # a closed name wrapped onto the next line: «Уральский завод\nполимерных труб»
+        rf"|{_QUOTES_OPEN}\s*(?P<m>{name}{{2,80}}?\n{name}{{1,60}}?){_QUOTES_CLOSE}"
+        rf"|{_QUOTES_OPEN}\s*(?P<q>{name}{{2,80}}?)\s*(?:{_QUOTES_CLOSE}|(?=\n|$))"
+        r"|(?P<w>[^\s«»\"“”„<>,;:]{2,40}))"
+    )
+    for m in regex.finditer(ctx.search):
+        form = next(c for i, (c, _) in enumerate(ctx.common.legal_forms) if m.group(f"f{i}"))
+        group = next(g for g in "nmqw" if m.group(g) is not None)
+        raw = ctx.text[m.start(group) : m.end(group)]
+        if group == "w" and not raw[:1].isupper():
+            continue
+        if group == "n":  # inner quotes as «»
+            raw = re.sub(rf"{_QUOTES_OPEN}\s*", "«", raw, count=1)
+            raw = re.sub(rf"\s*{_QUOTES_CLOSE}$", "»", raw)
+        name = clean_spaces(repair_words(raw)).strip(" .,;:-")
+        if len(re.sub(r"[^A-Za-zА-Яа-яЁё0-9]", "", name)) < 2:
+            continue
+        certainty = 0.8 if group == "w" else 1.0
+        yield Found(f"{form} «{name}»", certainty, m.start(), m.end())
+
+
+def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
+    """The manufacturer: the organisation after its label, else the first one that is
+    not the certification body, the customer, the addressee and the like."""
+    for span in value_spans(ctx, rule, window=rule.window):
+        for org in ctx.organizations:
+            if span.start <= org.start < span.end:
+                return Found(org.value, 0.9 * org.certainty * span.certainty, org.start, org.end)
+    if rule.fallback != "first":
+        return None
+    labels = [m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search)]
+    letterhead_end = _nth_line_end(ctx.search, 3)
+    for org in ctx.organizations:
+        if not _org_excluded(ctx, org.start, labels):
+            certainty = 0.8 if org.start < letterhead_end else 0.65
+            return Found(org.value, certainty * org.certainty, org.start, org.end)
+    return None
+
+
+def _nth_line_end(text: str, n: int) -> int:
+    """Offset after the n-th non-empty line (the letterhead of a form)."""
+    seen = 0
+    for m in re.finditer(r"[^\n]*\S[^\n]*", text):
+        seen += 1
+        if seen == n:
+            return m.end()
+    return len(text)
+
+
+def _org_excluded(ctx: Context, pos: int, manufacturer_labels: list[int]) -> bool:
+    """Whether the role printed before the organisation (on its line, or on the line
+    above when the name starts the line) is not the manufacturer's."""
+    line_start, _ = ctx.line_bounds(pos)
+    zone_start = line_start
+    if not re.search(r"[а-яa-z]", ctx.search[line_start:pos]):
+        zone_start, _ = ctx.line_bounds(max(0, line_start - 1))
+    for pattern in ctx.common.organization_exclude:
+        for m in pattern.finditer(ctx.search, zone_start, pos):
+            if not any(m.start() < label < pos for label in manufacturer_labels):
+                return True
+    return False
+
+
+# --- free text (product names) ---------------------------------------------------------
+
+
+def find_text(ctx: Context, rule: FieldRule, other_labels: list[re.Pattern[str]]) -> Found | None:
+    """A product name: the labelled line (and up to `max_lines` continuation lines)."""
+    for span in value_spans(ctx, rule, window=rule.window):
+        span = _skip_nested_label(ctx, rule, span)
+        quoted = _QUOTED_VALUE.match(ctx.search, span.start)
+        if quoted:  # `продукция «Труба ПЭ 100\nSDR 11»` : the name is what is quoted
+            start, end = quoted.start(1), quoted.end(1)
+        else:
+            start, end = span.start, _text_end(ctx, rule, span, other_labels)
+        if ctx.is_foreign_number(start, end):  # `Продукция задекларирована: № ЕАЭС …`
+            continue
+        if _column_titles(ctx, start, end, other_labels):
+            continue
+        value = _clean_text(ctx, start, end)
+        if value:
+            value = _append_details(ctx, rule, value, start)
+            return Found(value, 0.85 * span.certainty, start, end)
+    for pattern in rule.patterns:  # a standard designation printed anywhere
+        m = pattern.search(ctx.search)
+        if m and (value := _clean_text(ctx, m.start(), m.end())):
+            return Found(value, 0.7, m.start(), m.end())
+    return None
+
+
+def _column_titles(ctx: Context, start: int, end: int, other_labels: list[re.Pattern[str]]) -> bool:
+    """A row of column titles rather than a value: other fields' labels and no figures."""
+    labels = sum(bool(p.search(ctx.search, start, end)) for p in other_labels)
+    figures = re.search(r"[0-9]", ctx.unit_regex.sub("", ctx.search[start:end]))
+    return labels >= 2 or (labels == 1 and not figures)
+
+
+def _skip_nested_label(ctx: Context, rule: FieldRule, span: Span) -> Span:
+    """`заявляет, что продукция: X` -> X."""
+    for label in rule.labels:
+        m = label.pattern.match(ctx.search, span.start)
+        if m and re.match(r"\s*:", ctx.search[m.end() : m.end() + 3]):
+            start = _SEPARATORS.match(ctx.search, m.end()).end()
+            return Span(start, span.end, span.label_start, span.certainty, span.unit_zone)
+    return span
+
+
+def _text_end(ctx: Context, rule: FieldRule, span: Span, other_labels: list[re.Pattern[str]]) -> int:
+    line_start, end = ctx.line_bounds(span.start)
+    end = min(end, span.end)
+    in_table = len(_cells(ctx.search, line_start, end)) >= 2 and "|" in ctx.search[line_start:end]
+    for _ in range(0 if in_table else rule.max_lines - 1):
+        following = ctx.next_line(end)
+        if not following or following[0] > end + 2:  # blank line ends the paragraph
+            break
+        line = ctx.search[following[0] : following[1]]
+        if ctx.common.label_line.match(line) or any(p.match(line.lstrip()) for p in other_labels):
+            break
+        if len(_cells(ctx.search, *following)) >= 3:  # a table starts
+            break
+        end = following[1]
+    for stop in rule.stop:
+        m = stop.search(ctx.search, span.start, end)
+        if m and m.start() > span.start:
+            end = m.start()
+    return end
+
+
+def _clean_text(ctx: Context, start: int, end: int) -> str | None:
+    pieces = []
+    pos = start
+    for std in ctx.standards:  # the standard is its own field
+        if start <= std.start < end:
+            lead = _STANDARD_LEAD.search(ctx.search, pos, std.start)
+            pieces.append(ctx.text[pos : lead.start() if lead else std.start])
+            pos = min(std.end, end)
+    pieces.append(ctx.text[pos:end])
+    value = clean_spaces(repair_words(" ".join(pieces)))
+    value = re.sub(r"\s+([,.;:)])", r"\1", value).strip(" ,;:.-–—|")
+    value = re.sub(r",\s*,", ",", value)
+    if re.fullmatch(r"[«\"“„<]+[^«»\"“”]*[»\"”>]+", value):
+        value = value.strip("«»\"“”„<> ")
+    return value if len(re.findall(r"[A-Za-zА-Яа-яЁё]", value)) >= 3 else None
+
+
+def _append_details(ctx: Context, rule: FieldRule, value: str, near: int) -> str:
+    """Add grades printed apart from the name (e.g. the rebar diameter)."""
+    for item in rule.append:
+        label = re.compile(item["label"])
+        for m in label.finditer(ctx.search):
+            found = re.compile(item["value"]).search(ctx.search, m.end(), m.end() + 40)
+            if not found:
+                continue
+            detail = item["format"].format(ctx.text[found.start() : found.end()])
+            already = rf"(?<![0-9.,]){re.escape(found.group())}(?![0-9])"
+            if not re.search(already, search_form(value)):
+                value = f"{value} {detail}"
+            break
+    return value
+
+
+# --- standards and quantities ----------------------------------------------------------
+
+
+def _standard(m: re.Match[str]) -> Found:
+    kind = {"тост": "ГОСТ", "гост": "ГОСТ", "ту": "ТУ", "сто": "СТО"}[m.group("kind")]
+    prefix = kind + (" Р" if m.group("r") else "")
+    if m.group("iso"):
+        prefix += {"и": " ИСО", "i": " ISO", "е": " EN", "м": " МЭК"}[m.group("iso")[0]]
+    number = re.sub(r"\s", "", m.group("num")).replace("о", "0")
+    number = re.sub(r"[–—]", "-", number)
+    return Found(f"{prefix} {number}", 1.0, m.start(), m.end())
+
+
+def find_standard(ctx: Context, rule: FieldRule, product: tuple[int, int] | None) -> Found | None:
+    """The product's standard: in the product text, after a label, just after the
+    product text, else the first one in the document."""
+    def first_in(start: int, end: int) -> Found | None:
+        return next((s for s in ctx.standards if start <= s.start <= end), None)
+
+    if product and (std := first_in(*product)):
+        return Found(std.value, 0.9, std.start, std.end)
+    for span in value_spans(ctx, rule, window=rule.window):
+        if std := first_in(span.start, span.end):
+            return Found(std.value, 0.9 * span.certainty, std.start, std.end)
+    if product and (std := first_in(product[1], product[1] + 200)):
+        return Found(std.value, 0.8, std.start, std.end)
+    if rule.fallback == "first" and ctx.standards:
+        std = ctx.standards[0]
+        return Found(std.value, 0.6, std.start, std.end)
+    return None
+
+
+def find_quantity(ctx: Context, rule: FieldRule) -> Found | None:
+    """Quantity and unit after a label: `Объём партии, м3: 12,5`, `Масса 15,34 т`."""
+    units = ctx.unit_regex.pattern
+    regex = re.compile(
+        rf"(?P<pre>[^0-9\n]{{0,30}}?)(?:(?P<unit>{units})[\s:.,)=|\-–—]*)?(?P<num>{_NUM})"
+    )
+    for span in value_spans(ctx, rule, window=80):
+        m = regex.match(ctx.search, span.start, span.end)
+        if not m or ctx.date_at(m.start("num")):
+            continue
+        unit = _unit_in(ctx, m.end("num"), span.end, after=True)
+        if unit is None and m.group("unit"):
+            unit = ctx.unit_at(ctx.unit_regex.match(ctx.search, m.start("unit")))
+        unit = unit or _unit_in(ctx, m.start("pre"), m.end("pre"))
+        unit = unit or _unit_in(ctx, *span.unit_zone)
+        number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
+        return Found((number, unit), 0.85 * span.certainty, m.start("num"), m.end("num"))
+    return None
+
+
+def _unit_in(ctx: Context, start: int, end: int, after: bool = False) -> str | None:
+    if after:
+        m = ctx.unit_regex.match(ctx.search, re.compile(r"[\s.]*").match(ctx.search, start).end())
+        return ctx.unit_at(m) if m else None
+    found = None
+    for m in ctx.unit_regex.finditer(ctx.search, start, end):
+        found = ctx.unit_at(m)
+    return found

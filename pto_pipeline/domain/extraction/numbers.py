@@ -1,0 +1,132 @@
+"""Registration numbers of certificates and declarations, found through OCR errors.
+
+A format is a template such as `ЕАЭС RU С-{A2}.{L2}{D2}.{L1}.{D5-6}/{D2}`:
+`{Ln}` Cyrillic letters, `{An}` Latin letters (country codes), `{Dn}` / `{Dn-m}` digits,
+`{N}` an optional number sign (printed as `N`). The template compiles to a lenient regex
+(look-alike letters, `0`/`О`, `3`/`З`, `J`/`Д`, broken spacing, `,` for `.`) and the
+match is rebuilt in canonical form: Cyrillic letters in letter positions, digits in digit
+positions, the template's own spelling for the fixed parts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+_SLOT = re.compile(r"\{([LADN])(\d*)(?:-(\d+))?\}")
+_LETTER = "[А-ЯЁа-яёABCEHKMOPTXYJacekmopxyj03]"
+_LATIN = "[A-Za-zАВЕКМНОРСТУХ]"
+_DIGIT = "[0-9OОoоЗзlI|]"
+_SIGN = r"(?:(?:№|N[oOоОeеsº°]?|М)\.?)?"
+_EXTRA_LOOKALIKES = {"Д": "J", "З": "3", "О": "0", "Э": "З3"}
+_LATIN_TWINS = dict(zip("АВСЕНКМОРТХУ", "ABCEHKMOPTXY", strict=True))
+_CYRILLIC_TWINS = {v: k for k, v in _LATIN_TWINS.items()}
+_LETTER_FIX = str.maketrans({**_CYRILLIC_TWINS, "0": "О", "3": "З", "J": "Д"})
+_DIGIT_FIX = str.maketrans({"O": "0", "О": "0", "o": "0", "о": "0", "З": "3", "з": "3", "l": "1", "I": "1", "|": "1"})
+
+
+@dataclass(frozen=True)
+class NumberMatch:
+    start: int
+    end: int
+    text: str  # canonical
+    repairs: int  # letters read as digits or digits as letters
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    regex: re.Pattern[str]
+    parts: tuple[tuple[str, str], ...]  # (kind, literal text or slot kind)
+
+
+def _literal(ch: str) -> str:
+    if ch == " ":
+        return r"\s*"
+    if ch in ".,":
+        return r"\s*[.,]\s*"
+    if ch in "-–":
+        return r"\s*[-–—]\s*"
+    if ch == "/":
+        return r"\s*[/|lI]\s*"
+    if not ch.isalpha():
+        return re.escape(ch)
+    upper = ch.upper()
+    variants = {upper, ch.lower(), _LATIN_TWINS.get(upper, ""), _CYRILLIC_TWINS.get(upper, "")}
+    variants |= {v.lower() for v in variants}
+    variants |= set(_EXTRA_LOOKALIKES.get(upper, ""))
+    return "[" + "".join(sorted(re.escape(v) for v in variants if v)) + "]"
+
+
+def _slot(kind: str, low: int, high: int) -> str:
+    if kind == "N":
+        return _SIGN
+    char = {"L": _LETTER, "A": _LATIN, "D": _DIGIT}[kind]
+    if kind == "D":  # OCR may put a space inside a long digit run
+        return rf"{char}(?:\s?{char}){{{low - 1},{high - 1}}}"
+    return f"{char}{{{low},{high}}}"
+
+
+@cache
+def _compile(template: str) -> _Compiled:
+    regex = [r"(?<![0-9A-Za-zА-Яа-яЁё])"]
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    for m in _SLOT.finditer(template):
+        for ch in template[pos : m.start()]:
+            regex.append(_literal(ch))
+        parts.append(("lit", template[pos : m.start()]))
+        kind = m.group(1)
+        low = int(m.group(2) or 1)
+        high = int(m.group(3) or low)
+        regex.append(f"({_slot(kind, low, high)})")
+        parts.append(("slot", kind))
+        pos = m.end()
+    for ch in template[pos:]:
+        regex.append(_literal(ch))
+    parts.append(("lit", template[pos:]))
+    regex.append(r"(?![0-9])")
+    return _Compiled(re.compile("".join(regex)), tuple(parts))
+
+
+def _canonical_slot(kind: str, raw: str) -> tuple[str, int]:
+    """Canonical text of one slot and how many letter/digit swaps were repaired."""
+    raw = re.sub(r"\s", "", raw)
+    if kind == "N":
+        return "N", 0
+    if kind == "D":
+        return raw.translate(_DIGIT_FIX), sum(1 for ch in raw if not ch.isdigit())
+    if kind == "L":
+        return raw.upper().translate(_LETTER_FIX), sum(1 for ch in raw.upper() if ch in "03J")
+    return "".join(_LATIN_TWINS.get(ch, ch) for ch in raw.upper()), 0
+
+
+def _render(compiled: _Compiled, m: re.Match[str]) -> tuple[str, int]:
+    out: list[str] = []
+    repairs = 0
+    group = 1
+    for kind, value in compiled.parts:
+        if kind == "lit":
+            out.append(value)
+            continue
+        fixed, fixes = _canonical_slot(value, m.group(group))
+        out.append(fixed)
+        repairs += fixes
+        group += 1
+    return re.sub(r"\s+", " ", "".join(out)).strip(), repairs
+
+
+def find_numbers(text: str, templates: tuple[str, ...] | list[str]) -> list[NumberMatch]:
+    """Matches of any template, longest first where they overlap, in text order."""
+    found: list[NumberMatch] = []
+    for template in templates:
+        compiled = _compile(template)
+        for m in compiled.regex.finditer(text):
+            canonical, repairs = _render(compiled, m)
+            found.append(NumberMatch(m.start(), m.end(), canonical, repairs))
+    found.sort(key=lambda n: (-(n.end - n.start), n.start))
+    kept: list[NumberMatch] = []
+    for number in found:
+        if not any(number.start < k.end and k.start < number.end for k in kept):
+            kept.append(number)
+    return sorted(kept, key=lambda n: n.start)

@@ -1,0 +1,288 @@
+"""Extraction rules as data: one YAML file per document family under `rules/`.
+
+A family file names its `doc_type`, its anchors (title, body, negative), the number
+formats it carries, per-field labels, date roles and required fields; `extends` inherits
+another family (lists are prepended, mappings merged). `_common.yaml` holds what every
+family shares (legal forms, units, continuation-page marks, thresholds). Adding a family
+is adding a file: no code changes.
+
+Phrases are written in plain lower-case Russian; `*` at the end of a word allows any
+ending (`изготовител*`), `№` stands for any OCR'd number sign (`N`, `Ne`, `No`, `М`).
+They match through Latin/Cyrillic look-alikes, `0`/`О`, `3`/`З` and missing spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .normalize import squash_search
+
+RULES_DIR = Path(__file__).with_name("rules")
+
+# Any OCR'd rendering of the number sign, in `search_form` text.
+NUMBER_SIGN = r"(?:№|n[оеs°º]?\.?|#|(?<![а-яa-z])м(?=\s*[0-9о]))"
+_CHAR_CLASS = {"о": "[о0]", "з": "[з3]", "э": "[эз3]", "д": "[дj]"}
+_WORD_SEPARATOR = r"[\s\-–—]*"
+_WORD_JOIN = r"[\s,]*"
+
+
+def phrase_pattern(phrase: str) -> str:
+    """Regex source (over `search_form` text) for a plain rule phrase."""
+    words = phrase.lower().replace("ё", "е").split()
+    parts = [_word_pattern(word) for word in words]
+    body = _WORD_JOIN.join(parts)
+    tail = "" if phrase.endswith(("*", ".", "№")) else r"(?![а-яa-z])"
+    return r"(?<![а-яa-z0-9])" + body + tail
+
+
+def _word_pattern(word: str) -> str:
+    out: list[str] = []
+    for ch in word:
+        if ch == "*":
+            out.append(r"[а-яa-z]*")
+        elif ch == "№":
+            out.append(NUMBER_SIGN)
+        elif ch == "-":
+            out.append(_WORD_SEPARATOR)
+        elif ch == ".":
+            out.append(r"\.?")
+        else:
+            out.append(_CHAR_CLASS.get(ch, re.escape(ch)))
+    return "".join(out)
+
+
+def compile_phrase(phrase: str) -> re.Pattern[str]:
+    return re.compile(phrase_pattern(phrase))
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A phrase looked up fuzzily (rapidfuzz) in squashed text."""
+
+    phrase: str
+    squashed: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Label:
+    """Where a field value starts: a phrase or regex, then an optional gap and № sign."""
+
+    pattern: re.Pattern[str]
+    sign: str = "optional"  # optional | required
+    gap: int = 0  # characters allowed between the label and the number sign
+    certainty: float = 1.0
+    single_word: bool = False  # then it must start a line/clause or carry a colon
+    colon: bool = False  # only as `label:`
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    name: str
+    kind: str  # number | token | organization | text | standard | quantity
+    labels: tuple[Label, ...] = ()
+    stop: tuple[re.Pattern[str], ...] = ()
+    exclude_context: tuple[re.Pattern[str], ...] = ()
+    max_lines: int = 1
+    window: int = 300
+    fallback: str | None = None  # first | line
+    append: tuple[dict[str, Any], ...] = ()
+    patterns: tuple[re.Pattern[str], ...] = ()  # text found by its own form, without a label
+
+
+@dataclass(frozen=True)
+class DateRole:
+    role: str
+    pattern: re.Pattern[str]  # matches the text right before the date
+    header: re.Pattern[str] | None  # the same phrase inside a table header line
+    unless: tuple[re.Pattern[str], ...] = ()
+    certainty: float = 0.95
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    doc_type: str
+    depth: int
+    fallback: bool
+    title_anchors: tuple[Anchor, ...]
+    body_anchors: tuple[Anchor, ...]
+    negative_anchors: tuple[Anchor, ...]
+    number_formats: tuple[str, ...]
+    fields: dict[str, FieldRule]
+    date_roles: tuple[DateRole, ...]
+    date_exclude: tuple[re.Pattern[str], ...]
+    date_defaults: dict[str, str]
+    issue_date_fallback: str
+    required: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Common:
+    review_threshold: float
+    min_family_score: float
+    title_lines: int
+    continuation_anchors: tuple[Anchor, ...]
+    continuation_patterns: tuple[re.Pattern[str], ...]
+    legal_forms: tuple[tuple[str, re.Pattern[str]], ...]
+    units: tuple[tuple[str, str], ...]  # (canonical unit, regex source)
+    organization_exclude: tuple[re.Pattern[str], ...]
+    label_line: re.Pattern[str]
+    field_names: dict[str, str] = field(default_factory=dict)
+
+
+def _anchors(items: list[Any] | None) -> tuple[Anchor, ...]:
+    anchors = []
+    for item in items or []:
+        phrase, weight = (item, 1.0) if isinstance(item, str) else (item["phrase"], item["weight"])
+        anchors.append(Anchor(phrase, squash_search(phrase), float(weight)))
+    return tuple(anchors)
+
+
+def _patterns(items: list[str] | None) -> tuple[re.Pattern[str], ...]:
+    return tuple(compile_phrase(p) for p in items or [])
+
+
+def _label(item: str | dict[str, Any]) -> Label:
+    if isinstance(item, str):
+        item = {"phrase": item}
+    source = item["regex"] if "regex" in item else phrase_pattern(item["phrase"])
+    sign = item.get("sign", "optional")
+    phrase = item.get("phrase", "")
+    return Label(
+        re.compile(source),
+        sign=sign,
+        gap=int(item.get("gap", 0)),
+        certainty=float(item.get("certainty", 1.0)),
+        single_word=bool(re.fullmatch(r"[^\W\d_]+\*?", phrase))
+        and sign == "optional"
+        and not item.get("anywhere", False),
+        colon=bool(item.get("colon", False)),
+    )
+
+
+def _field(name: str, spec: dict[str, Any]) -> FieldRule:
+    return FieldRule(
+        name=name,
+        kind=spec["kind"],
+        labels=tuple(_label(item) for item in spec.get("labels", [])),
+        stop=_patterns(spec.get("stop")),
+        exclude_context=_patterns(spec.get("exclude_context")),
+        max_lines=int(spec.get("max_lines", 1)),
+        window=int(spec.get("window", 300)),
+        fallback=spec.get("fallback"),
+        append=tuple(spec.get("append", [])),
+        patterns=tuple(re.compile(p) for p in spec.get("patterns", [])),
+    )
+
+
+_SEPARATORS_BEFORE_DATE = r"[\s:.,;«»\"'“”()\-–—]*"
+
+
+def _date_role(item: dict[str, Any]) -> DateRole:
+    source = item["regex"] if "regex" in item else phrase_pattern(item["phrase"])
+    gap = int(item.get("gap", 0))
+    before = source + (rf"[^0-9\n]{{0,{gap}}}" if gap else "") + _SEPARATORS_BEFORE_DATE + "$"
+    header = re.compile(source) if len(item.get("phrase", "")) >= 4 else None
+    return DateRole(
+        role=item["role"],
+        pattern=re.compile(before),
+        header=header,
+        unless=_patterns(item.get("unless")),
+        certainty=float(item.get("certainty", 0.95)),
+    )
+
+
+def _merge(child: dict[str, Any], parent: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(parent)
+    for key, value in child.items():
+        old = parent.get(key)
+        if isinstance(value, dict) and isinstance(old, dict):
+            merged[key] = _merge(value, old)
+        elif isinstance(value, list) and isinstance(old, list):
+            merged[key] = value + [v for v in old if v not in value]
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve(name: str, raw: dict[str, dict[str, Any]]) -> tuple[dict[str, Any], int]:
+    spec = raw[name]
+    parent_name = spec.get("extends")
+    if not parent_name:
+        return spec, 0
+    parent, depth = _resolve(parent_name, raw)
+    own = {k: v for k, v in spec.items() if k != "extends"}
+    return _merge(own, {k: v for k, v in parent.items() if k != "fallback"}), depth + 1
+
+
+def _family(name: str, spec: dict[str, Any], depth: int) -> Family:
+    anchors = spec.get("anchors", {})
+    return Family(
+        name=name,
+        doc_type=spec["doc_type"],
+        depth=depth,
+        fallback=bool(spec.get("fallback", False)),
+        title_anchors=_anchors(anchors.get("title")),
+        body_anchors=_anchors(anchors.get("body")),
+        negative_anchors=_anchors(anchors.get("negative")),
+        number_formats=tuple(spec.get("number_formats", [])),
+        fields={k: _field(k, v) for k, v in spec.get("fields", {}).items()},
+        date_roles=tuple(_date_role(item) for item in spec.get("date_roles", [])),
+        date_exclude=_patterns(spec.get("date_exclude")),
+        date_defaults=dict(spec.get("date_defaults", {})),
+        issue_date_fallback=spec.get("issue_date_fallback", "none"),
+        required=tuple(dict.fromkeys(spec.get("required", []))),
+    )
+
+
+def load_families(rules_dir: Path = RULES_DIR) -> tuple[Family, ...]:
+    """Every family file in `rules_dir` (files starting with `_` are shared settings)."""
+    raw = {}
+    for path in sorted(rules_dir.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw[spec.get("name", path.stem)] = spec
+    return tuple(_family(name, *_resolve(name, raw)) for name in raw)
+
+
+def load_common(rules_dir: Path = RULES_DIR) -> Common:
+    spec = yaml.safe_load((rules_dir / "_common.yaml").read_text(encoding="utf-8"))
+    forms = tuple(
+        (canonical, re.compile("|".join(f"(?:{p})" for p in patterns)))
+        for canonical, patterns in spec["legal_forms"].items()
+    )
+    units = tuple(
+        (canonical, "|".join(f"(?:{p})" for p in patterns))
+        for canonical, patterns in spec["units"].items()
+    )
+    continuation = spec["continuation"]
+    return Common(
+        review_threshold=float(spec["review_threshold"]),
+        min_family_score=float(spec["min_family_score"]),
+        title_lines=int(spec["title_lines"]),
+        continuation_anchors=_anchors(continuation.get("anchors")),
+        continuation_patterns=tuple(re.compile(p) for p in continuation.get("patterns", [])),
+        legal_forms=forms,
+        units=units,
+        organization_exclude=_patterns(spec.get("organization_exclude")),
+        label_line=re.compile(spec["label_line"], re.MULTILINE),
+        field_names=dict(spec.get("field_names", {})),
+    )
+
+
+@cache
+def families() -> tuple[Family, ...]:
+    return load_families()
+
+
+@cache
+def common() -> Common:
+    return load_common()

@@ -1,0 +1,528 @@
+"""Normalisation of material names and document products (SPEC §5).
+
+A material name from the register («Бетон В25 F150 W6», «Арматура А500С Ø16») and a
+product name from a quality document («Бетонная смесь БСТ B25 П4 F150 W6 ГОСТ
+7473-2010») are reduced to a `MaterialProfile`: the kind of material (concrete,
+rebar, sand, ...) and its key attributes (strength class, frost and water marks,
+rebar class, diameter, grade, SDR, size, brand, standard). Matching compares
+profiles: one conflicting key attribute rules a pair out whatever the text
+similarity.
+
+Three views of the text are used because people and OCR mix alphabets:
+- `cs`: case kept, Latin look-alikes (grades are written in capitals: В25, М150,
+  А500С, while a lowercase «в»/«м» is a preposition or a metre);
+- `cyr`: upper case, Cyrillic look-alikes (Russian words, ГОСТ/ТУ numbers);
+- `fold`: upper case, Latin look-alikes (fuzzy text similarity).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process, utils
+
+from pto_pipeline.domain.text import fold, to_cyrillic_lookalikes, to_latin_lookalikes
+
+Interval = tuple[float, float]
+
+# Kinds in priority order: the first pattern that matches names the kind, so the
+# more specific words come first («газобетонный блок» is a block, not concrete;
+# «сетка арматурная» is a mesh; «раствор цементно-песчаный» is a mortar).
+KIND_PATTERNS: list[tuple[str, str]] = [
+    ("insulation", r"УТЕПЛИТЕЛ|ТЕПЛОИЗОЛ|ПЕНОПОЛИСТИРОЛ|ПЕНОПЛЭКС|МИНЕРАЛОВАТ|ЭППС|XPS|ХРS"),
+    ("waterproofing", r"ГИДРОИЗОЛ|МАСТИК|ТЕХНОЭЛАСТ|БИКРОСТ|УНИФЛЕКС|ПРАЙМЕР|МЕМБРАН|РУБЕРОИД"),
+    ("geotextile", r"ГЕОТЕКСТИЛ|ДОРНИТ|ГЕОСЕТК"),
+    ("fixings", r"ФИКСАТОР|ЗАКЛАДН|ДЮБЕЛ|АНКЕР|БОЛТ|ГАЙК|САМОРЕЗ|ШПИЛЬК|ХОМУТ"),
+    ("pipe", r"ТРУБ[АЫЕ]?\b|ТРУБОПРОВОД"),
+    ("block", r"ГАЗОБЕТОН|ПЕНОБЕТОН|БЛОК|ФБС"),
+    ("dry_mix", r"ПЕСКОБЕТОН|СУХАЯ СМЕСЬ|СМЕСЬ СУХАЯ|СУХИЕ СМЕСИ|ШТУКАТУРК|ШПАТЛ|ШПАКЛ"),
+    ("precast", r"ЖЕЛЕЗОБЕТОНН|ЖБИ|Ж/Б|ПЛИТ[АЫ] ПЕРЕКРЫТ|КОЛЬЦ[АО]|СВА[ЯИ]\b|ПЕРЕМЫЧК|ЛОТК|ЛОТОК"),
+    ("mortar", r"РАСТВОР"),
+    ("concrete", r"БЕТОН|\bБСТ\b|\bБСГ\b|\bБСЛ\b|\bБСМ\b"),
+    ("mesh", r"СЕТК[АИ]"),
+    ("rebar", r"АРМАТУР|СТЕРЖН"),
+    ("wire", r"ПРОВОЛОК"),
+    ("crushed_stone", r"ЩЕБЕН|ЩЕБН"),
+    ("gravel", r"ГРАВИ|\bПГС\b|ПЕСЧАНО-ГРАВИЙН"),
+    ("sand", r"ПЕСОК|ПЕСКА|ПЕСКИ"),
+    ("brick", r"КИРПИЧ|КАМЕН[ЬИ] КЕРАМ|КАМН[ИЯ] КЕРАМ"),
+    ("cement", r"ЦЕМЕНТ"),
+    ("electrode", r"ЭЛЕКТРОД"),
+    ("steel", r"ПРОКАТ|УГОЛОК|ШВЕЛЛЕР|ДВУТАВР|ЛИСТ СТАЛ|СТАЛЬ ЛИСТ"),
+]
+_KIND_RES = [(kind, re.compile(pattern)) for kind, pattern in KIND_PATTERNS]
+
+KIND_NAMES_RU = {
+    "insulation": "утеплитель",
+    "waterproofing": "гидроизоляция",
+    "geotextile": "геотекстиль",
+    "fixings": "крепёжные изделия и фиксаторы",
+    "pipe": "трубы",
+    "block": "блоки",
+    "dry_mix": "сухая смесь",
+    "precast": "железобетонные изделия",
+    "mortar": "раствор",
+    "concrete": "бетон",
+    "mesh": "сетка",
+    "rebar": "арматура",
+    "wire": "проволока",
+    "crushed_stone": "щебень",
+    "gravel": "гравий / ПГС",
+    "sand": "песок",
+    "brick": "кирпич",
+    "cement": "цемент",
+    "electrode": "электроды",
+    "steel": "металлопрокат",
+}
+
+# A document whose product text names no kind often still names its standard.
+KIND_BY_STANDARD = {
+    "ГОСТ 7473": "concrete",
+    "ГОСТ 26633": "concrete",
+    "ГОСТ 25192": "concrete",
+    "ГОСТ 34028": "rebar",
+    "ГОСТ 5781": "rebar",
+    "ГОСТ Р 52544": "rebar",
+    "ГОСТ 10884": "rebar",
+    "ГОСТ 8736": "sand",
+    "ГОСТ 8267": "crushed_stone",
+    "ГОСТ 23735": "gravel",
+    "ГОСТ 530": "brick",
+    "ГОСТ 28013": "mortar",
+    "ГОСТ 31357": "dry_mix",
+    "ГОСТ 18599": "pipe",
+    "ГОСТ 32413": "pipe",
+    "ГОСТ 10704": "pipe",
+    "ГОСТ 31108": "cement",
+    "ГОСТ 10178": "cement",
+    "ГОСТ 23279": "mesh",
+    "ГОСТ 6727": "wire",
+    "ГОСТ 3282": "wire",
+    "ГОСТ 13579": "block",
+    "ГОСТ 31360": "block",
+    "ГОСТ 21520": "block",
+    "ГОСТ 30547": "waterproofing",
+    "ГОСТ 15588": "insulation",
+    "ГОСТ 9467": "electrode",
+}
+
+# Attribute -> Russian label used in explanations.
+ATTRIBUTE_LABELS = {
+    "concrete_class": "класс",
+    "frost": "марка по морозостойкости",
+    "water": "марка по водонепроницаемости",
+    "mobility": "марка по удобоукладываемости",
+    "grade": "марка",
+    "rebar_class": "класс арматуры",
+    "diameter": "диаметр",
+    "sdr": "SDR",
+    "size": "размер",
+    "fraction": "фракция",
+    "pipe_material": "материал трубы",
+    "pipe_grade": "марка полиэтилена",
+    "brand": "торговая марка",
+    "standard": "стандарт",
+}
+
+_NUM = r"\d{1,4}(?:[.,]\d{1,2})?"
+_NOT_WORD_BEFORE = r"(?<![A-Za-zА-Яа-яЁё0-9])"
+_DASH = r"\s?(?:-|–|—|\.\.\.|…)\s?"
+
+_CLASS_B = re.compile(
+    _NOT_WORD_BEFORE
+    + rf"B\s?(\d{{1,3}}(?:[.,]\d{{1,2}})?)(?:{_DASH}B?\s?(\d{{1,3}}(?:[.,]\d{{1,2}})?))?(?!\d)"
+)
+_FROST = re.compile(_NOT_WORD_BEFORE + rf"F\s?(\d{{2,4}})(?:{_DASH}F?\s?(\d{{2,4}}))?(?!\d)")
+_WATER = re.compile(_NOT_WORD_BEFORE + rf"W\s?(\d{{1,2}})(?:{_DASH}W?\s?(\d{{1,2}}))?(?!\d)")
+_MOBILITY = re.compile(_NOT_WORD_BEFORE + rf"П\s?(\d)(?:{_DASH}П?\s?(\d))?(?!\d)")
+_GRADE_M = re.compile(_NOT_WORD_BEFORE + rf"M\s?(\d{{2,4}})(?:{_DASH}M?\s?(\d{{2,4}}))?(?!\d)")
+_REBAR = re.compile(
+    _NOT_WORD_BEFORE
+    + r"A(т|T)?\s?-?\s?(240|300|400|500|600|800|1000|1200)([CcСс]П?|[КкK])?(?![A-Za-zА-Яа-я0-9])"
+)
+_REBAR_ROMAN = re.compile(_NOT_WORD_BEFORE + r"A\s?-\s?(III|II|IV|VI|V|I)(?![A-Za-z0-9])")
+_ROMAN_CLASS = {"I": "240", "II": "300", "III": "400", "IV": "600", "V": "800", "VI": "1000"}
+_DIAMETER_RANGE = r"(?:\s?(?:-|–|—|\.\.\.|…|[дД][оo])\s?(?:Ø|⌀|ø|ф|Ф|d)?\s?(" + _NUM + r"))?"
+_DIAMETER_SIGN = re.compile(
+    r"(?:Ø|⌀|ø|ф|Ф|(?<![A-Za-zА-Яа-я])d)\s?(" + _NUM + r")" + _DIAMETER_RANGE + r"(?!\d)"
+)
+_DIAMETER_D = re.compile(_NOT_WORD_BEFORE + r"D\s?(" + _NUM + r")(?!\d)")
+_DIAMETER_WORD = re.compile(
+    r"ДИАМЕТР(?:ОМ|А|Ы|АМИ)?\s*(?:ОТ\s*)?(" + _NUM + r")(?:\s?(?:-|–|—|ДО)\s?(" + _NUM + r"))?"
+)
+_BARE_MM = re.compile(r"(?<![\d.,×XХ*])(\d{1,2}(?:[.,]\d)?)\s?ММ\b")
+_SDR = re.compile(r"SDR\s?-?\s?(\d{1,2}(?:[.,]\d)?)", re.IGNORECASE)
+_SIZE = re.compile(rf"(?<![\d.,])({_NUM})\s?[xX×*]\s?({_NUM})(?:\s?[xX×*]\s?({_NUM}))?(?![\d])")
+_FRACTION = re.compile(r"ФР(?:АКЦИ[ЯИЙ]|\.)?\s*(\d{1,3}(?:[.,]\d{1,2})?)\s*[-–—]\s*(\d{1,3})")
+_PE = re.compile(r"(?:ПЭ|РЕ)\s?-?\s?(63|80|100)\b")
+_PIPE_MATERIALS = [
+    ("ПЭ", re.compile(r"\bПЭ|\bРЕ\s?-?\s?\d|ПОЛИЭТИЛЕН")),
+    ("ПВХ", re.compile(r"ПВХ|\bРVС\b|ПОЛИВИНИЛХЛОРИД")),
+    ("ПП", re.compile(r"\bПП\b|\bРР\b|ПОЛИПРОПИЛЕН")),
+    ("сталь", re.compile(r"СТАЛЬН|СТАЛЬ\b")),
+    ("чугун", re.compile(r"ЧУГУН")),
+]
+_QUOTED = re.compile(r"[«\"“„]([^«»\"“”„]{2,60})[»\"”“]")
+_ORG_BEFORE_QUOTE = re.compile(r"(?:ООО|АО|ЗАО|ОАО|ПАО|ИП|ТД|ГК|ЗАВОД|КОМБИНАТ|ФИРМА)\s*$")
+_STANDARD = re.compile(
+    r"(ГОСТ\s?Р(?=[\s\d])|ГОСТ|ТУ|СТО)\s*(?:ИСО\s*|EN\s*)?"
+    r"(\d[\d.]*(?:\s?[-–—]\s?\d+)*)"
+)
+_UNIT_WORDS = re.compile(r"\b(?:М3|М2|КУБ\.?\s?М|Т|ТН|ШТ|КГ)\b\.?")
+
+_ROD_KINDS = {"rebar", "mesh", "wire"}
+
+
+@dataclass(frozen=True)
+class MaterialProfile:
+    """What a material name or a document product says about the material."""
+
+    text: str
+    kind: str | None
+    numeric: dict[str, tuple[Interval, ...]] = field(default_factory=dict)
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)  # display values
+    discrete: dict[str, frozenset[str]] = field(default_factory=dict)
+    brands: tuple[str, ...] = ()
+    standards: frozenset[str] = frozenset()
+    fuzzy_text: str = ""
+
+    def attributes(self) -> set[str]:
+        names = set(self.numeric) | set(self.discrete)
+        if self.brands:
+            names.add("brand")
+        if self.standards:
+            names.add("standard")
+        return names
+
+    def display(self, attribute: str) -> str:
+        if attribute == "brand":
+            return ", ".join(f"«{b}»" for b in self.brands)
+        if attribute == "standard":
+            return ", ".join(sorted(self.standards))
+        return ", ".join(self.labels.get(attribute, ()))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Result of comparing a register line with a document product."""
+
+    accepted: bool
+    score: float  # 0..1
+    text_score: float  # 0..100, rapidfuzz WRatio
+    agreed: tuple[str, ...]  # display strings of agreeing key attributes
+    conflicts: tuple[str, ...]  # Russian: «класс B30 ≠ B25»
+    reason: str  # Russian explanation of the decision
+
+
+def _views(text: str) -> tuple[str, str]:
+    base = unicodedata.normalize("NFKC", text).replace("ё", "е").replace("Ё", "Е")
+    base = re.sub(r"\s+", " ", base).strip()
+    case_kept = to_latin_lookalikes(base)
+    cyrillic_upper = to_cyrillic_lookalikes(base.upper())
+    return case_kept, cyrillic_upper
+
+
+def _number(raw: str) -> float:
+    return float(raw.replace(",", "."))
+
+
+def _fmt_number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _intervals(pattern: re.Pattern[str], text: str) -> list[Interval]:
+    found: list[Interval] = []
+    for match in pattern.finditer(text):
+        low = _number(match.group(1))
+        high_raw = match.group(2) if pattern.groups >= 2 else None
+        high = _number(high_raw) if high_raw else low
+        found.append((min(low, high), max(low, high)))
+    return found
+
+
+def _label(prefix: str, interval: Interval, suffix: str = "") -> str:
+    low, high = interval
+    if low == high:
+        return f"{prefix}{_fmt_number(low)}{suffix}"
+    return f"{prefix}{_fmt_number(low)}–{prefix}{_fmt_number(high)}{suffix}"
+
+
+def detect_kind(cyr: str, standards: frozenset[str] = frozenset()) -> str | None:
+    for kind, pattern in _KIND_RES:
+        if pattern.search(cyr):
+            return kind
+    for standard in standards:
+        if standard in KIND_BY_STANDARD:
+            return KIND_BY_STANDARD[standard]
+    return None
+
+
+def normalize_standard(kind: str, number: str) -> str:
+    """`ГОСТ 7473-2010` -> `ГОСТ 7473`; `ТУ 5745-001-12345678-2015` -> `ТУ 5745-001-12345678`."""
+    kind = "ГОСТ Р" if kind.replace(" ", "") == "ГОСТР" else kind
+    groups = [g for g in re.split(r"\s?[-–—]\s?", number.strip(" .")) if g]
+    if len(groups) >= 2:
+        last = groups[-1]
+        is_year4 = len(last) == 4 and last[:2] in ("19", "20")
+        is_year2 = kind.startswith("ГОСТ") and len(groups) == 2 and len(last) == 2
+        if is_year4 or is_year2:
+            groups = groups[:-1]
+    return f"{kind} {'-'.join(groups)}"
+
+
+def extract_standards(text: str) -> frozenset[str]:
+    _, cyr = _views(text)
+    return frozenset(normalize_standard(m.group(1), m.group(2)) for m in _STANDARD.finditer(cyr))
+
+
+def _brands(text: str) -> tuple[str, ...]:
+    brands = []
+    for match in _QUOTED.finditer(text):
+        before = to_cyrillic_lookalikes(text[max(0, match.start() - 12) : match.start()].upper())
+        if _ORG_BEFORE_QUOTE.search(before.strip()):
+            continue
+        brand = match.group(1).strip()
+        if brand:
+            brands.append(brand)
+    return tuple(brands)
+
+
+def _diameters(cs: str, cyr: str, kind: str | None) -> list[Interval]:
+    values = _intervals(_DIAMETER_SIGN, cs) + _intervals(_DIAMETER_WORD, cyr)
+    if kind in _ROD_KINDS:
+        values += _intervals(_DIAMETER_D, cs) + _intervals(_BARE_MM, cyr)
+    return values
+
+
+def _sizes(cs: str) -> list[str]:
+    sizes = []
+    for match in _SIZE.finditer(cs):
+        parts = [_fmt_number(_number(g)) for g in match.groups() if g]
+        sizes.append("х".join(parts))
+    return sizes
+
+
+def _rebar_classes(cs: str) -> list[str]:
+    classes = []
+    for match in _REBAR.finditer(cs):
+        thermo, value, suffix = match.groups()
+        suffix = to_latin_lookalikes((suffix or "").upper())
+        classes.append(f"A{'T' if thermo else ''}{value}{suffix}")
+    for match in _REBAR_ROMAN.finditer(cs):
+        classes.append(f"A{_ROMAN_CLASS[match.group(1)]}")
+    return classes
+
+
+def _pipe_materials(cyr: str) -> set[str]:
+    return {name for name, pattern in _PIPE_MATERIALS if pattern.search(cyr)}
+
+
+def profile(text: str, extra_standard: str | None = None) -> MaterialProfile:
+    """Profile of a material name (and, for documents, its separate standard field)."""
+    text = text or ""
+    full = f"{text} {extra_standard}" if extra_standard else text
+    cs, cyr = _views(full)
+    standards = extract_standards(full)
+    kind = detect_kind(_views(text)[1], standards)
+
+    numeric: dict[str, tuple[Interval, ...]] = {}
+    labels: dict[str, tuple[str, ...]] = {}
+
+    def put(name: str, intervals: list[Interval], prefix: str, suffix: str = "") -> None:
+        if intervals:
+            unique = tuple(dict.fromkeys(intervals))
+            numeric[name] = unique
+            labels[name] = tuple(_label(prefix, i, suffix) for i in unique)
+
+    put("concrete_class", _intervals(_CLASS_B, cs), "B")
+    put("frost", _intervals(_FROST, cs), "F")
+    put("water", _intervals(_WATER, cs), "W")
+    put("mobility", _intervals(_MOBILITY, cs), "П")
+    put("grade", _intervals(_GRADE_M, cs), "М")
+    put("sdr", _intervals(_SDR, cs), "SDR")
+    diameters = _diameters(cs, cyr, kind)
+    sizes = _sizes(cs)
+    if kind == "pipe" and sizes and not diameters:
+        # «110х6,6» is outer diameter x wall: lets «Ø110» agree with it.
+        diameters = [(_number(s.split("х")[0]),) * 2 for s in sizes]
+    put("diameter", diameters, "Ø")
+    fractions = [(_number(m.group(1)), _number(m.group(2))) for m in _FRACTION.finditer(cyr)]
+    if fractions:
+        numeric["fraction"] = tuple(dict.fromkeys(fractions))
+        labels["fraction"] = tuple(f"{_fmt_number(a)}-{_fmt_number(b)}" for a, b in fractions)
+
+    discrete: dict[str, frozenset[str]] = {}
+    rebar = _rebar_classes(cs)
+    if rebar:
+        discrete["rebar_class"] = frozenset(rebar)
+        labels["rebar_class"] = tuple(dict.fromkeys(to_cyrillic_lookalikes(r) for r in rebar))
+    if sizes:
+        discrete["size"] = frozenset(sizes)
+        labels["size"] = tuple(dict.fromkeys(sizes))
+    if kind == "pipe":
+        materials = _pipe_materials(cyr)
+        if materials:
+            discrete["pipe_material"] = frozenset(materials)
+            labels["pipe_material"] = tuple(sorted(materials))
+        grades = {f"ПЭ{m.group(1)}" for m in _PE.finditer(cyr)}
+        if grades:
+            discrete["pipe_grade"] = frozenset(grades)
+            labels["pipe_grade"] = tuple(sorted(grades))
+
+    return MaterialProfile(
+        text=text,
+        kind=kind,
+        numeric=numeric,
+        labels=labels,
+        discrete=discrete,
+        brands=_brands(text),
+        standards=standards,
+        fuzzy_text=_fuzzy_text(text),
+    )
+
+
+def _fuzzy_text(text: str) -> str:
+    cleaned = _UNIT_WORDS.sub(" ", to_cyrillic_lookalikes(fold(text)))
+    return utils.default_process(fold(cleaned))
+
+
+def _overlaps(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> bool:
+    return any(x[0] <= y[1] + 1e-9 and y[0] <= x[1] + 1e-9 for x in a for y in b)
+
+
+def _brand_key(brand: str) -> str:
+    return re.sub(r"[^0-9A-ZА-Я]", "", fold(brand))
+
+
+def _brands_agree(line: MaterialProfile, doc: MaterialProfile) -> bool:
+    line_keys = [_brand_key(b) for b in line.brands]
+    doc_keys = [_brand_key(b) for b in doc.brands]
+    doc_all = _brand_key(doc.text)
+    line_all = _brand_key(line.text)
+    for lk in line_keys:
+        for dk in doc_keys:
+            if lk in dk or dk in lk or fuzz.ratio(lk, dk) >= 85:
+                return True
+    return any(lk and lk in doc_all for lk in line_keys) or any(
+        dk and dk in line_all for dk in doc_keys
+    )
+
+
+def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], list[str]]:
+    """(agreeing attribute labels, conflict descriptions) for attributes on both sides."""
+    agreed: list[str] = []
+    conflicts: list[str] = []
+    for name in [n for n in line.numeric if n in doc.numeric]:
+        if _overlaps(line.numeric[name], doc.numeric[name]):
+            agreed.append(line.display(name))
+        else:
+            conflicts.append(f"{ATTRIBUTE_LABELS[name]} {doc.display(name)} ≠ {line.display(name)}")
+    for name in [n for n in line.discrete if n in doc.discrete]:
+        if line.discrete[name] & doc.discrete[name]:
+            agreed.append(line.display(name))
+        else:
+            conflicts.append(f"{ATTRIBUTE_LABELS[name]} {doc.display(name)} ≠ {line.display(name)}")
+    if line.brands and doc.brands:
+        if _brands_agree(line, doc):
+            agreed.append(line.display("brand"))
+        else:
+            conflicts.append(f"торговая марка {doc.display('brand')} ≠ {line.display('brand')}")
+    if line.standards and doc.standards:
+        if line.standards & doc.standards:
+            agreed.append(", ".join(sorted(line.standards & doc.standards)))
+        else:
+            conflicts.append(f"стандарт {doc.display('standard')} ≠ {line.display('standard')}")
+    return agreed, conflicts
+
+
+def text_similarity(line: MaterialProfile, doc: MaterialProfile) -> float:
+    return float(fuzz.WRatio(line.fuzzy_text, doc.fuzzy_text))
+
+
+def text_similarity_matrix(
+    lines: list[MaterialProfile], docs: list[MaterialProfile]
+) -> list[list[float]]:
+    """`text_similarity` for every (line, document) pair at once (rapidfuzz cdist)."""
+    if not lines or not docs:
+        return [[] for _ in lines]
+    matrix = process.cdist(
+        [p.fuzzy_text for p in lines], [p.fuzzy_text for p in docs], scorer=fuzz.WRatio
+    )
+    return matrix.tolist()
+
+
+def compare(
+    line: MaterialProfile, doc: MaterialProfile, text_score: float | None = None
+) -> Comparison:
+    """Decide whether a document product is the register line's material."""
+    if text_score is None:
+        text_score = text_similarity(line, doc)
+    if line.kind and doc.kind and line.kind != doc.kind:
+        reason = f"вид материала: {KIND_NAMES_RU[doc.kind]} ≠ {KIND_NAMES_RU[line.kind]} — отклонён"
+        return Comparison(False, 0.0, text_score, (), (reason,), reason)
+    agreed, conflicts = _conflicts(line, doc)
+    if conflicts:
+        reason = "; ".join(conflicts) + " — отклонён"
+        return Comparison(False, 0.0, text_score, tuple(agreed), tuple(conflicts), reason)
+
+    line_attrs = len(line.attributes())
+    attr_part = len(agreed) / line_attrs if line_attrs else text_score / 100
+    score = round(0.5 * text_score / 100 + 0.5 * min(attr_part, 1.0), 3)
+    same_kind = line.kind is not None and line.kind == doc.kind
+    accepted = same_kind or text_score >= 88 or (len(agreed) >= 2 and text_score >= 70)
+    if not accepted:
+        reason = f"наименования не совпадают (сходство {text_score:.0f}%) — отклонён"
+        return Comparison(False, score, text_score, tuple(agreed), (), reason)
+    parts = [f"сходство наименований {text_score:.0f}%"]
+    if same_kind:
+        parts.append(f"вид: {KIND_NAMES_RU[line.kind or '']}")
+    if agreed:
+        parts.append("совпадают: " + ", ".join(agreed))
+    return Comparison(True, score, text_score, tuple(agreed), (), "; ".join(parts))
+
+
+# --- units -------------------------------------------------------------------------
+
+_UNIT_ALIASES = {
+    "м3": ("м3", "m3", "мкуб", "кубм", "куб", "м3бетона"),
+    "м2": ("м2", "m2", "квм", "мкв"),
+    "м": ("м", "m", "пм", "мп", "погм", "пог"),
+    "т": ("т", "тн", "тонн", "тонна", "тонны", "t"),
+    "кг": ("кг", "kg"),
+    "шт": ("шт", "штук", "штука", "pcs", "pc"),
+    "л": ("л", "l"),
+    "компл": ("компл", "комплект", "кт"),
+}
+_UNIT_CANON = {alias: canon for canon, aliases in _UNIT_ALIASES.items() for alias in aliases}
+# Unit -> (base unit, factor to base): mass registers say kg, rebar certificates say t.
+_UNIT_BASE = {"кг": ("т", 0.001)}
+
+
+def normalize_unit(unit: object) -> str | None:
+    """`м³`, `куб.м`, `M3` -> `м3`; `тн` -> `т`; unknown units come back cleaned."""
+    if unit is None or (isinstance(unit, float) and math.isnan(unit)):
+        return None
+    text = unicodedata.normalize("NFKC", str(unit)).strip().lower()
+    key = re.sub(r"[\s.,]", "", to_cyrillic_lookalikes(text)).replace("ё", "е")
+    key = key.replace("м³", "м3").replace("м²", "м2")
+    if not key:
+        return None
+    latin_key = re.sub(r"[\s.,]", "", text)
+    return _UNIT_CANON.get(key) or _UNIT_CANON.get(latin_key) or key
+
+
+def convert_quantity(quantity: float, unit: str | None, target: str | None) -> float | None:
+    """`quantity` in `unit` expressed in `target`, or None when the units differ in kind."""
+    unit, target = normalize_unit(unit), normalize_unit(target)
+    if unit is None or target is None:
+        return None
+    if unit == target:
+        return quantity
+    base_u, factor_u = _UNIT_BASE.get(unit, (unit, 1.0))
+    base_t, factor_t = _UNIT_BASE.get(target, (target, 1.0))
+    if base_u != base_t:
+        return None
+    return quantity * factor_u / factor_t

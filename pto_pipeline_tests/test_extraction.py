@@ -1,0 +1,402 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pto_pipeline.domain.extraction import (
+    FIELDS,
+    classify_page,
+    extract_document,
+    score_requisites,
+    split_pages,
+)
+from pto_pipeline.domain.extraction.numbers import find_numbers
+from pto_pipeline.domain.extraction.rules import RULES_DIR, load_families
+from pto_pipeline.domain.tables import REQUISITE_FIELDS
+
+CERTIFICATE_FORMATS = ("ЕАЭС RU С-{A2}.{L2}{D2}.{L1}.{D5-6}/{D2}", "РОСС {A2}.{L2}{D2}.{L1}{D5}")
+DECLARATION_FORMATS = ("ЕАЭС {N} RU Д-{A2}.{L2}{D2}.{L1}.{D5-6}/{D2}",)
+
+CONCRETE_PASSPORT = """ООО «БетонСтрой»
+420087, г. Казань, ул. Родина, д. 7
+Декларация о соответствии ЕАЭС N RU Д-RU.РА01.В.71855/21 от 15.06.2021
+ДОКУМЕНТ О КАЧЕСТВЕ БЕТОННОЙ СМЕСИ ЗАДАННОГО КАЧЕСТВА
+партии № {number}
+Дата и время отгрузки: {day}.03.2026 10:45
+Условное обозначение смеси: БСТ В25 П4 F150 W6 ГОСТ 7473-2010
+Объем партии, м3: 12,0
+"""
+
+CERTIFICATE_PAGE = """ЕВРАЗИЙСКИЙ ЭКОНОМИЧЕСКИЙ СОЮЗ
+СЕРТИФИКАТ СООТВЕТСТВИЯ
+№ ЕАЭС RU С-RU.НА46.В.01234/22
+Серия RU № 0412987
+ИЗГОТОВИТЕЛЬ АО «Завод ЖБИ-6»
+ПРОДУКЦИЯ Изделия железобетонные для колодцев, см. приложение (бланк № 0123456)
+СООТВЕТСТВУЕТ ТРЕБОВАНИЯМ ГОСТ 8020-2016
+СРОК ДЕЙСТВИЯ С 14.03.2022 ПО 13.03.2027 ВКЛЮЧИТЕЛЬНО
+"""
+
+ANNEX_PAGE = """ЕВРАЗИЙСКИЙ ЭКОНОМИЧЕСКИЙ СОЮЗ
+ПРИЛОЖЕНИЕ
+к сертификату соответствия № ЕАЭС RU С-RU.НА46.В.01234/22
+Серия RU № 0123456
+Кольцо стеновое КС 10.9 | ГОСТ 8020-2016
+Кольцо стеновое КС 15.9 | ГОСТ 8020-2016
+"""
+
+
+# --- registration numbers ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        ("ЕАЭС RU С-RU.АЖ56.В.00954/21", "ЕАЭС RU С-RU.АЖ56.В.00954/21"),
+        ("EAЭC RU C-RU.AЖ56.B.OO954/21", "ЕАЭС RU С-RU.АЖ56.В.00954/21"),  # Latin, O for 0
+        ("ЕАЭС RU С-RU. АЖ56 .В.00954/ 21", "ЕАЭС RU С-RU.АЖ56.В.00954/21"),  # spacing
+        ("ЕАЭС RU С-RU,АЖ56,В,00954l21", "ЕАЭС RU С-RU.АЖ56.В.00954/21"),  # , for . and l for /
+        ("P0CC RU.AЯ52.H1OO51", "РОСС RU.АЯ52.Н10051"),  # old ГОСТ Р
+    ],
+)
+def test_certificate_numbers_are_repaired_to_canonical_cyrillic(printed, canonical):
+    found = find_numbers(f"№ {printed} выдан", CERTIFICATE_FORMATS)
+    assert [n.text for n in found] == [canonical]
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "ЕАЭС N RU Д-RU.РА01.В.71855/21",
+        "EAЭC Ne RU J-RU.PA01.B.71855/21",  # № as Ne, Д as J
+        "EA3C № RU Д-RU.PAO1.B.7l855/2l",  # Э as 3, O for 0, l for 1
+        "ЕАЭС М RU Д-RU.РА01.В.71855/21",  # № as М
+        "ЕАЭС RU Д-RU.РА01.В.71855/21",  # no sign at all
+    ],
+)
+def test_declaration_numbers_survive_ocr_errors(printed):
+    found = find_numbers(printed, DECLARATION_FORMATS)
+    assert [n.text for n in found] == ["ЕАЭС N RU Д-RU.РА01.В.71855/21"]
+
+
+def test_repairs_are_counted_and_lower_the_confidence():
+    clean = extract_document(CERTIFICATE_PAGE)
+    noisy = extract_document(CERTIFICATE_PAGE.replace("01234/22", "O1234/22"))
+    assert noisy.fields["doc_number"] == clean.fields["doc_number"]
+    assert noisy.confidence["doc_number"] < clean.confidence["doc_number"]
+
+
+def test_blank_series_number_is_never_the_certificate_number():
+    text = CERTIFICATE_PAGE.replace("№ ЕАЭС RU С-RU.НА46.В.01234/22\n", "")
+    result = extract_document(text)
+    assert result.fields["doc_number"] != "0412987"
+    assert result.fields["doc_number"] is None
+    assert result.status == "needs_review"
+    assert "номер документа" in result.error
+
+
+def test_blank_series_printed_before_the_number_is_skipped():
+    text = CERTIFICATE_PAGE.replace(
+        "№ ЕАЭС RU С-RU.НА46.В.01234/22\nСерия RU № 0412987",
+        "Серия RU № 0412987\n№ EAЭC RU C-RU.HA46.B.01234/22",
+    )
+    assert extract_document(text).fields["doc_number"] == "ЕАЭС RU С-RU.НА46.В.01234/22"
+
+
+# --- classification ----------------------------------------------------------------------
+
+
+def test_concrete_passport_quoting_the_plant_declaration_is_a_quality_document():
+    text = CONCRETE_PASSPORT.format(number="26-000518", day="19")
+    page = classify_page(text)
+    result = extract_document(text)
+
+    assert page.doc_type == "quality_document"
+    assert page.starts_document
+    assert result.fields["doc_number"] == "26-000518"  # the batch, not the declaration
+    assert result.fields["batch_number"] == "26-000518"
+    assert result.fields["issue_date"] == date(2026, 3, 19)  # not the declaration's date
+    assert result.fields["valid_to"] is None
+    assert result.status == "ok"
+
+
+def test_rebar_plant_quality_certificate_is_not_a_conformity_certificate():
+    text = """ПАО «Уральская Сталь»
+СЕРТИФИКАТ КАЧЕСТВА № 4567 от 12.03.2026
+Продукция сертифицирована: сертификат соответствия № РОСС RU.АЯ52.Н10051
+Наименование продукции: Прокат арматурный класса А500С
+Партия № 1234   Плавка № 56789
+Масса партии, т: 15,340
+"""
+    result = extract_document(text)
+    assert result.fields["doc_type"] == "quality_document"
+    assert result.fields["doc_number"] == "4567"
+    assert result.fields["batch_number"] == "1234"
+    assert (result.fields["quantity"], result.fields["unit"]) == (15.34, "т")
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [
+        ("СЕРТИФИКАТ СООТВЕТСТВИЯ", "conformity_certificate"),
+        ("CEPTИФИKAT COOTBETCTBИЯ", "conformity_certificate"),  # Latin look-alikes
+        ("С Е Р Т И Ф И К А Т  С О О Т В Е Т С Т В И Я", "conformity_certificate"),
+        ("СЕРТИФИКАТ СООТВЕТСВИЯ", "conformity_certificate"),  # a letter lost
+        ("ДЕКЛАРАЦИЯ О СООТВЕТСТВИИ", "conformity_declaration"),
+        ("JEKЛAPAЦИЯ O COOTBETCTBИИ", "conformity_declaration"),  # Д read as J
+        ("ПАСПОРТ КАЧЕСТВА № 5", "quality_document"),
+        ("ДОКУМЕНТ О КАЧЕСТВЕ № 5", "quality_document"),
+        ("ОТКАЗНОЕ ПИСЬМО", "refusal_letter"),
+        ("ПРОТОКОЛ ИСПЫТАНИЙ № 5", "test_report"),
+    ],
+)
+def test_title_decides_the_type(title, doc_type):
+    text = f"ООО «Завод»\n{title}\nНастоящий документ выдан для предъявления заказчику объекта.\n"
+    assert classify_page(text).doc_type == doc_type
+
+
+def test_empty_and_garbage_text_has_no_type_and_fails_with_a_reason():
+    for text in ["", "   \n ", ". ,_ |~ ‘ — i Il .. ^ “ ii _-~ | ."]:
+        page = classify_page(text)
+        result = extract_document(text)
+        assert page.doc_type is None and not page.starts_document
+        assert result.status == "failed"
+        assert result.fields["doc_type"] is None
+        assert result.error and "Текст документа" in result.error
+
+
+def test_readable_text_of_no_known_family_is_other_and_goes_to_review():
+    text = "Счёт на оплату № 17 от 02.03.2026\nПоставщик: ООО «Склад»\nИтого к оплате 12 000 руб."
+    result = extract_document(text)
+    assert classify_page(text).doc_type == "other"
+    assert result.fields["doc_type"] == "other"
+    assert result.status == "needs_review"
+    assert "тип документа не определён" in result.error.lower()
+
+
+# --- splitting ---------------------------------------------------------------------------
+
+
+def test_three_concatenated_passports_are_three_documents():
+    pages = [
+        CONCRETE_PASSPORT.format(number=number, day=day)
+        for number, day in [("26-000518", "19"), ("26-000519", "19"), ("26-000533", "20")]
+    ]
+    assert split_pages(pages) == [(1, 1), (2, 2), (3, 3)]
+
+
+def test_certificate_with_annex_is_one_document():
+    assert split_pages([CERTIFICATE_PAGE, ANNEX_PAGE]) == [(1, 2)]
+    assert split_pages([CERTIFICATE_PAGE, ANNEX_PAGE, ANNEX_PAGE]) == [(1, 3)]
+
+
+def test_second_sheet_and_blank_pages_join_the_previous_document():
+    passport = "ООО «Завод»\nПАСПОРТ № 12 от 01.02.2026\nНаименование продукции: Кирпич М150\n"
+    sheet_two = "Лист 2 из 2\nРезультаты испытаний: прочность 16,2 МПа, водопоглощение 12 %\n"
+    repeated = "ПАСПОРТ № 12 (продолжение)\nМорозостойкость F50, плотность 1800 кг/м3 и другие\n"
+    assert split_pages([passport, sheet_two, "", repeated]) == [(1, 4)]
+
+
+def test_split_pages_edge_cases():
+    assert split_pages([]) == []
+    assert split_pages(["just one page"]) == [(1, 1)]
+    assert split_pages([CERTIFICATE_PAGE, CONCRETE_PASSPORT.format(number="7", day="01")]) == [
+        (1, 1),
+        (2, 2),
+    ]
+
+
+# --- requisites --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        'ООО "БетонСтрой"',
+        "OOO <<БетонСтрой>>",
+        "000 «БетонСтрой»",  # ООО read as zeros
+        "ООО “БетонСтрой”",
+        "Общество с ограниченной ответственностью «БетонСтрой»",
+        "ООО «БeтoнCтpой»",  # Latin look-alikes inside the name
+    ],
+)
+def test_manufacturer_is_normalised_with_its_legal_form(printed):
+    text = f"ПАСПОРТ № 1 от 01.02.2026\nИзготовитель: {printed}\nНаименование продукции: Песок\n"
+    assert extract_document(text).fields["manufacturer"] == "ООО «БетонСтрой»"
+
+
+def test_manufacturer_is_not_the_certification_body_or_the_customer():
+    text = (
+        "ПАСПОРТ № 1 от 01.02.2026\nОрган по сертификации ООО «Сертификат-Центр»\n"
+        "Потребитель: ООО «Заказчик»\nПродукция ПАО «Северсталь»: прокат\n"
+    )
+    assert extract_document(text).fields["manufacturer"] == "ПАО «Северсталь»"
+
+
+@pytest.mark.parametrize(
+    ("line", "quantity", "unit"),
+    [
+        ("Количество: 12,5 м³", 12.5, "м3"),
+        ("Объем: 7 куб.м", 7.0, "м3"),
+        ("Кол-во: 8 мЗ", 8.0, "м3"),  # З for 3
+        ("Количество: 3 тн", 3.0, "т"),
+        ("Количество: 1 200 шт.", 1200.0, "шт"),
+        ("Количество: 45,5 кв.м", 45.5, "м2"),
+        ("Количество: 100 п.м", 100.0, "м"),
+        ("Масса, кг: 250", 250.0, "кг"),
+        ("Количество: 20 л", 20.0, "л"),
+    ],
+)
+def test_quantity_and_unit_are_normalised(line, quantity, unit):
+    text = f"ООО «Завод»\nПАСПОРТ № 12 от 01.02.2026\nНаименование продукции: Изделие\n{line}\n"
+    fields = extract_document(text).fields
+    assert (fields["quantity"], fields["unit"]) == (quantity, unit)
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        ("ГОСТ 7473-2010", "ГОСТ 7473-2010"),
+        ("ГОСТ 7473", "ГОСТ 7473"),
+        ("TOCT 7473—2010", "ГОСТ 7473-2010"),
+        ("ГОСТ 31108 - 2020", "ГОСТ 31108-2020"),
+        ("ГОСТ Р 52544-2006", "ГОСТ Р 52544-2006"),
+        ("ГОСТ 8267-93", "ГОСТ 8267-93"),
+        ("ТУ 5745-001-12345678-2015", "ТУ 5745-001-12345678-2015"),
+        ("ТУ 23.61.12-001-12345678-2019", "ТУ 23.61.12-001-12345678-2019"),
+        ("СТО 123-2020", "СТО 123-2020"),
+    ],
+)
+def test_standards_are_read_with_or_without_year(printed, canonical):
+    text = f"ООО «Завод»\nПАСПОРТ № 12 от 01.02.2026\nНаименование продукции: Изделие {printed}\n"
+    fields = extract_document(text).fields
+    assert fields["standard"] == canonical
+    assert fields["product_name"] == "Изделие"
+
+
+def test_validity_range_phrasings():
+    base = "ДЕКЛАРАЦИЯ О СООТВЕТСТВИИ\nЕАЭС N RU Д-RU.РА01.В.71855/21\nИзготовитель ООО «А»\n"
+    cases = {
+        "Дата регистрации декларации: 15.06.2021\nДекларация о соответствии действительна "
+        "с даты регистрации по 14.06.2026 включительно": (date(2021, 6, 15), date(2026, 6, 14)),
+        "Срок действия с 15.06.2021 по 14.06.2026 включительно": (
+            date(2021, 6, 15),
+            date(2026, 6, 14),
+        ),
+        "действительна с «15» июня 2021 г. до «14» июня 2026 г.": (
+            date(2021, 6, 15),
+            date(2026, 6, 14),
+        ),
+    }
+    for tail, (start, end) in cases.items():
+        fields = extract_document(base + tail).fields
+        assert (fields["valid_from"], fields["valid_to"]) == (start, end), tail
+        assert fields["issue_date"] == start
+
+
+def test_refusal_letter_number_is_the_outgoing_number():
+    text = (
+        "ООО «СухиеСмеси»\nИсх. № 125/03 от 12.03.2026\nОТКАЗНОЕ ПИСЬМО\n"
+        "Настоящим ООО «СухиеСмеси» сообщает, что продукция «Смесь сухая» не подлежит "
+        "обязательной сертификации (постановление от 23.12.2021 № 2425).\n"
+    )
+    fields = extract_document(text).fields
+    assert fields["doc_type"] == "refusal_letter"
+    assert fields["doc_number"] == "125/03"
+    assert fields["issue_date"] == date(2026, 3, 12)
+
+
+def test_missing_required_field_and_low_ocr_confidence_need_review():
+    declaration = (
+        "ДЕКЛАРАЦИЯ О СООТВЕТСТВИИ\nЕАЭС N RU Д-RU.РА01.В.71855/21\n"
+        "Изготовитель ООО «ТехноПласт»\nПродукция: Трубы напорные ПЭ100\n"
+    )
+    missing = extract_document(declaration)
+    assert missing.status == "needs_review"
+    assert "окончание срока действия" in missing.error
+
+    complete = declaration + "Дата регистрации: 15.06.2021\nДействительна по 14.06.2026\n"
+    assert extract_document(complete).status == "ok"
+    blurred = extract_document(complete, ocr_confidence=0.3)
+    assert blurred.status == "needs_review"
+    assert "низкая уверенность" in blurred.error.lower()
+    assert all(value < 0.6 for value in blurred.confidence.values())
+
+
+def test_fields_match_the_documents_table_contract():
+    assert list(FIELDS) == REQUISITE_FIELDS
+    result = extract_document(CERTIFICATE_PAGE)
+    assert set(result.fields) == set(REQUISITE_FIELDS)
+
+
+# --- rules as data -----------------------------------------------------------------------
+
+
+def test_a_new_family_is_a_new_yaml_file(tmp_path: Path):
+    for path in RULES_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "quality_pipes.yaml").write_text(
+        "name: quality_pipes\nextends: quality_document\ndoc_type: quality_document\n"
+        "anchors:\n  body: [труба напорная]\n"
+        "fields:\n  quantity:\n    kind: quantity\n    labels: [длина партии]\n",
+        encoding="utf-8",
+    )
+    families = {f.name: f for f in load_families(tmp_path)}
+    pipes = families["quality_pipes"]
+    assert pipes.doc_type == "quality_document" and pipes.depth == 1
+    assert [a.phrase for a in pipes.body_anchors][0] == "труба напорная"
+    assert len(pipes.fields["quantity"].labels) > 1  # own label first, then inherited ones
+    assert pipes.required == families["quality_document"].required
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+
+def test_score_requisites_normalises_before_comparing():
+    truth = [
+        {
+            "source_file": "a.pdf",
+            "first_page": 1,
+            "doc_type": "quality_document",
+            "doc_number": "26-000518",
+            "issue_date": "2026-03-19",
+            "manufacturer": "ООО «БетонСтрой»",
+            "product_name": "Бетонная смесь БСТ В25 П4 F150 W6",
+            "quantity": 12.0,
+            "unit": "м3",
+        },
+        {"source_file": "a.pdf", "first_page": 2, "doc_type": "conformity_certificate"},
+    ]
+    predicted = [
+        {
+            "source_file": "a.pdf",
+            "first_page": 1,
+            "doc_type": "quality_document",
+            "doc_number": "26 000518",
+            "issue_date": date(2026, 3, 19),
+            "manufacturer": 'OOO "БетонСтрой"',
+            "product_name": "БСТ B25 П4 F150 W6 бетонная смесь",
+            "quantity": 12.0001,
+            "unit": "м3",
+            "standard": "ГОСТ 7473-2010",  # not in truth: counts as a mismatch
+        },
+    ]
+    report = score_requisites(predicted, truth)
+
+    assert report["documents"] == 2
+    assert report["fields"]["doc_number"] == {"correct": 1, "total": 1, "accuracy": 1.0}
+    assert report["fields"]["manufacturer"]["accuracy"] == 1.0
+    assert report["fields"]["product_name"]["accuracy"] == 1.0
+    assert report["fields"]["issue_date"]["accuracy"] == 1.0
+    assert report["fields"]["standard"] == {"correct": 0, "total": 1, "accuracy": 0.0}
+    assert report["fields"]["doc_type"] == {"correct": 1, "total": 2, "accuracy": 0.5}
+    assert report["fields"]["batch_number"] == {"correct": 0, "total": 0, "accuracy": None}
+    assert report["overall"] == pytest.approx(7 / 9)
+    missing = [e for e in report["errors"] if e["first_page"] == 2]
+    assert missing and missing[0]["expected"] == "document"
+
+
+def test_score_requisites_product_names_need_token_set_ratio_90():
+    truth = [{"source_file": "f", "first_page": 1, "product_name": "Арматура А500С Ø16"}]
+    wrong = [{"source_file": "f", "first_page": 1, "product_name": "Арматура А240 Ø10"}]
+    assert score_requisites(wrong, truth)["overall"] == 0.0

@@ -1,0 +1,166 @@
+"""End to end: the sample project built through Dagster, as a user runs it.
+
+One OCR pass serves the whole module: the first run is made to fail at
+`aosr_acts` (its output folder is blocked by a file), the CLI exits 1, then the
+run is re-executed from the failure in the same instance. The outputs are then
+compared with what the corpus generator planted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from openpyxl import load_workbook
+
+from pto_pipeline.cli import EXIT_OK, EXIT_RUN_FAILED, main
+from pto_pipeline.corpus import generate_project
+
+pytestmark = pytest.mark.slow
+
+CODE = "demo"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("e2e")
+    data = root / "data"
+    home = root / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PTO_DATA_DIR", str(data))
+        mp.setenv("DAGSTER_HOME", str(home))
+        generate_project(data, code=CODE, seed=0)
+        yield {"data": data, "home": home, "root": root}
+
+
+def _reexecute_from_failure(run_id: str) -> dg.ExecuteJobResult:
+    instance = dg.DagsterInstance.get()
+    options = dg.ReexecutionOptions.from_failure(run_id, instance)
+    job = dg.reconstructable(_build_job)
+    return dg.execute_job(job, instance=instance, reexecution_options=options)
+
+
+def _build_job() -> dg.JobDefinition:
+    from pto_pipeline.definitions import defs
+
+    return defs.resolve_job_def("build_project")
+
+
+@pytest.fixture(scope="module")
+def built(env):
+    data = env["data"]
+    blocker = data / "output" / CODE / "acts"
+    blocker.parent.mkdir(parents=True, exist_ok=True)
+    blocker.write_text("not a folder")  # makes aosr_acts fail
+    exit_code = main(["build", CODE])
+    instance = dg.DagsterInstance.get()
+    [failed_run] = instance.get_runs(limit=1)
+    blocker.unlink()
+    result = _reexecute_from_failure(failed_run.run_id)
+    executed = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
+    expected = json.loads((data / "ground_truth" / CODE / "expected.json").read_text())
+    return {
+        "first_exit": exit_code,
+        "failed_run": failed_run,
+        "result": result,
+        "executed": executed,
+        "expected": expected,
+        "data": data,
+    }
+
+
+def test_failed_run_exits_1_and_reexecution_from_failure_finishes(built) -> None:
+    assert built["first_exit"] == EXIT_RUN_FAILED
+    assert built["failed_run"].status == dg.DagsterRunStatus.FAILURE
+    assert built["result"].success
+    # OCR and extraction were not repeated: only the failed step and what follows ran.
+    assert "ocr_text" not in built["executed"]
+    assert {"aosr_acts", "id_package", "marts"} <= built["executed"]
+
+
+def _marts(data: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(data / "warehouse" / "pto.duckdb"), read_only=True)
+
+
+def test_file_statuses_match_the_planted_ones(built) -> None:
+    with _marts(built["data"]) as con:
+        counts = dict(
+            con.execute(
+                "select status, count(*) from marts.files where project_code = ? group by 1",
+                [CODE],
+            ).fetchall()
+        )
+    for status, n in built["expected"]["files"].items():
+        assert counts.get(status, 0) == n, status
+
+
+def test_coverage_matches_the_planted_one(built) -> None:
+    with _marts(built["data"]) as con:
+        rows = con.execute(
+            "select act_number, material, status from marts.material_coverage "
+            "where project_code = ?",
+            [CODE],
+        ).fetchall()
+    got = {(a, m): s for a, m, s in rows}
+    want = {(c["act_number"], c["material"]): c["status"] for c in built["expected"]["coverage"]}
+    assert got == want
+
+
+def test_planted_findings_are_reported(built) -> None:
+    with _marts(built["data"]) as con:
+        rows = con.execute(
+            "select code, act_number, material, source_file from marts.findings "
+            "where project_code = ?",
+            [CODE],
+        ).fetchall()
+    got = {(code, act) for code, act, _m, _f in rows}
+    for finding in built["expected"]["findings"]:
+        assert (finding["code"], finding.get("act_number")) in got, finding
+
+
+def test_outputs_exist_for_the_engineer(built) -> None:
+    out = built["data"] / "output" / CODE
+    acts = sorted((out / "acts").glob("АОСР-*.docx"))
+    assert len(acts) == len({c["act_number"] for c in built["expected"]["coverage"]})
+    zips = sorted((out / "package").glob("*.zip"))
+    pdfs = sorted((out / "package").glob("*.pdf"))
+    assert zips and pdfs
+    with zipfile.ZipFile(zips[-1]) as zf:
+        names = zf.namelist()
+    assert any("Реестр" in n for n in names)
+    assert sum(n.endswith(".docx") and "АОСР" in n for n in names) == len(acts)
+    sheet = load_workbook(out / "findings.xlsx").active
+    assert sheet.max_row > 1
+
+
+def test_rebuild_with_unchanged_inputs_keeps_package(built, capsys) -> None:
+    out = built["data"] / "output" / CODE / "package"
+    before = sorted(out.glob("*.zip"))
+    assert main(["build", CODE]) == EXIT_OK
+    assert sorted(out.glob("*.zip")) == before
+    summary = capsys.readouterr().out
+    assert "acts:" in summary and "findings:" in summary
+
+
+def test_build_with_postgres_instance_storage(built, tmp_path: Path, monkeypatch) -> None:
+    url = os.environ.get("DAGSTER_PG_URL")
+    if not url:
+        if os.environ.get("PTO_REQUIRE_POSTGRES"):
+            pytest.fail("PTO_REQUIRE_POSTGRES is set but DAGSTER_PG_URL is not")
+        pytest.skip("DAGSTER_PG_URL not set (CI sets it)")
+    home = tmp_path / "pg_home"
+    home.mkdir()
+    shutil.copyfile(REPO / "deploy" / "postgres" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    assert main(["build", CODE]) == EXIT_OK
+    instance = dg.DagsterInstance.get()
+    assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+    [run] = instance.get_runs(limit=1)
+    assert run.status == dg.DagsterRunStatus.SUCCESS
