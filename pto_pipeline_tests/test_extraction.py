@@ -79,6 +79,15 @@ def test_declaration_numbers_survive_ocr_errors(printed):
     assert [n.text for n in found] == ["ЕАЭС N RU Д-RU.РА01.В.71855/21"]
 
 
+@pytest.mark.parametrize("country", ["ВО", "КУ", "БУ", "RO"])
+def test_latin_country_code_read_as_cyrillic_is_repaired_to_ru(country):
+    found = find_numbers(f"№ ЕАЭС RU С-{country}.АЖ56.В.00954/21", CERTIFICATE_FORMATS)
+    assert [n.text for n in found] == ["ЕАЭС RU С-RU.АЖ56.В.00954/21"]
+    assert find_numbers("ЕАЭС RU С-CN.АЖ56.В.00954/21", CERTIFICATE_FORMATS)[0].text == (
+        "ЕАЭС RU С-CN.АЖ56.В.00954/21"
+    )
+
+
 def test_repairs_are_counted_and_lower_the_confidence():
     clean = extract_document(CERTIFICATE_PAGE)
     noisy = extract_document(CERTIFICATE_PAGE.replace("01234/22", "O1234/22"))
@@ -197,6 +206,24 @@ def test_second_sheet_and_blank_pages_join_the_previous_document():
     assert split_pages([passport, sheet_two, "", repeated]) == [(1, 4)]
 
 
+def test_letters_and_waybills_between_documents_start_their_own_documents():
+    letter = (
+        "АО «Волжский бетон»\nИсх. № 318 от 24.03.2026\nСопроводительное письмо\n"
+        "Направляем Вам документы о качестве на поставленную бетонную смесь.\n"
+    )
+    waybill = (
+        "ТОВАРНАЯ НАКЛАДНАЯ № 512 от 19.03.2026\nГрузоотправитель: АО «Волжский бетон»\n"
+        "Груз: бетонная смесь, 12 м3, принят без замечаний\n"
+    )
+    passport = CONCRETE_PASSPORT.format(number="26-000518", day="19")
+    assert split_pages([letter, passport, waybill, CERTIFICATE_PAGE, ANNEX_PAGE]) == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+        (4, 5),
+    ]
+
+
 def test_split_pages_edge_cases():
     assert split_pages([]) == []
     assert split_pages(["just one page"]) == [(1, 1)]
@@ -248,7 +275,9 @@ def test_manufacturer_is_not_the_certification_body_or_the_customer():
     ],
 )
 def test_quantity_and_unit_are_normalised(line, quantity, unit):
-    text = f"ООО «Завод»\nПАСПОРТ № 12 от 01.02.2026\nНаименование продукции: Изделие\n{line}\n"
+    text = (
+        f"ООО «Завод»\nПАСПОРТ № 12 от 01.02.2026\nНаименование продукции: Блок стеновой\n{line}\n"
+    )
     fields = extract_document(text).fields
     assert (fields["quantity"], fields["unit"]) == (quantity, unit)
 
@@ -268,10 +297,10 @@ def test_quantity_and_unit_are_normalised(line, quantity, unit):
     ],
 )
 def test_standards_are_read_with_or_without_year(printed, canonical):
-    text = f"ООО «Завод»\nПАСПОРТ № 12 от 01.02.2026\nНаименование продукции: Изделие {printed}\n"
+    text = f"ООО «Завод»\nПАСПОРТ № 12\nНаименование продукции: Блок стеновой {printed}\n"
     fields = extract_document(text).fields
     assert fields["standard"] == canonical
-    assert fields["product_name"] == "Изделие"
+    assert fields["product_name"] == "Блок стеновой"
 
 
 def test_validity_range_phrasings():
@@ -344,7 +373,7 @@ def test_a_new_family_is_a_new_yaml_file(tmp_path: Path):
     families = {f.name: f for f in load_families(tmp_path)}
     pipes = families["quality_pipes"]
     assert pipes.doc_type == "quality_document" and pipes.depth == 1
-    assert [a.phrase for a in pipes.body_anchors][0] == "труба напорная"
+    assert pipes.body_anchors[0].phrase == "труба напорная"
     assert len(pipes.fields["quantity"].labels) > 1  # own label first, then inherited ones
     assert pipes.required == families["quality_document"].required
 

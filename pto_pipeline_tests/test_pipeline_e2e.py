@@ -44,7 +44,10 @@ def _reexecute_from_failure(run_id: str) -> dg.ExecuteJobResult:
     instance = dg.DagsterInstance.get()
     options = dg.ReexecutionOptions.from_failure(run_id, instance)
     job = dg.reconstructable(_build_job)
-    return dg.execute_job(job, instance=instance, reexecution_options=options)
+    parent = instance.get_run_by_id(run_id)
+    return dg.execute_job(
+        job, instance=instance, reexecution_options=options, tags=dict(parent.tags)
+    )
 
 
 def _build_job() -> dg.JobDefinition:
@@ -164,3 +167,17 @@ def test_build_with_postgres_instance_storage(built, tmp_path: Path, monkeypatch
     assert type(instance.run_storage).__name__ == "PostgresRunStorage"
     [run] = instance.get_runs(limit=1)
     assert run.status == dg.DagsterRunStatus.SUCCESS
+
+
+def test_completeness_checks_fail_on_planted_defects(built) -> None:
+    instance = dg.DagsterInstance.get()
+    keys = [
+        dg.AssetCheckKey(dg.AssetKey("matched_materials"), "materials_covered"),
+        dg.AssetCheckKey(dg.AssetKey("requisites"), "documents_readable"),
+    ]
+    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(keys)
+    for key in keys:
+        record = latest[key]
+        assert record.status.value == "FAILED", key
+    # Non-blocking by default: the package was still built.
+    assert built["result"].success

@@ -68,7 +68,7 @@ _NUMERIC = re.compile(
     rf"(?![0-9])"
 )
 _TEXTUAL = re.compile(
-    r"(?<![0-9])(?:[«\"'“„<]{1,2}\s*)?(?P<d>[0-3]?[0-9])\s*(?:[»\"'”>]{1,2})?\s*"
+    r"(?<![0-9])(?:[«\"'“„<`‘]{1,2}\s*)?(?P<d>[0-3]?[0-9])\s*(?:[»\"'”>`’]{1,2})?\s*"
     rf"(?P<m>{_MONTH_WORD})\.?\s*(?P<y>[12][0-9]{{3}}|[0-9]{{2}}(?=\s*г))(?![0-9])"
     r"(?P<tail>\s*(?:года|г\.?(?![а-я])))?"
 )
@@ -106,7 +106,9 @@ def _make(day: int, month: int, year: int) -> date | None:
 def _from_numeric(m: re.Match[str]) -> date | None:
     for n in "1234":
         if m.group(f"y{n}") is not None:
-            return _make(_number(m.group(f"d{n}")), _number(m.group(f"m{n}")), _year(m.group(f"y{n}")))
+            return _make(
+                _number(m.group(f"d{n}")), _number(m.group(f"m{n}")), _year(m.group(f"y{n}"))
+            )
     return None
 
 

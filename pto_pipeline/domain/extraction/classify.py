@@ -73,6 +73,13 @@ def _best(anchors: tuple[Anchor, ...], haystack: str) -> float:
     return max((anchor_strength(a, haystack) for a in anchors), default=0.0)
 
 
+def _has_heading(zone: str) -> bool:
+    """A document of no known family still starts a new document when its first lines
+    carry a heading of its own (`Исх. № 12`, `ТОВАРНАЯ НАКЛАДНАЯ № 512 от …`)."""
+    folded = search_form(zone)
+    return any(p.search(folded) for p in common().start_patterns)
+
+
 def _is_continuation(text: str) -> bool:
     rules = common()
     first_page = text.split(_PAGE_BREAK, 1)[0]
@@ -103,17 +110,33 @@ def title_cells(zone: str) -> list[str]:
     return cells
 
 
-def _title_strength(anchor: Anchor, cells: list[str], title_sq: str) -> float:
-    """Full strength at the start of a line/cell; a title phrase inside running text
-    (`направляем сертификат соответствия № …`) is weak evidence."""
+@dataclass(frozen=True)
+class _Page:
+    """The squashed views of a page that anchors are looked up in."""
+
+    cells: list[str]  # title-zone lines and cells
+    title: str  # the whole title zone
+    lines: list[str]  # every line of the first page
+    text: str  # the whole text
+
+
+def _title_strength(anchor: Anchor, page: _Page) -> float:
+    """Full strength at the start of a title-zone line or cell; 0.9 for a line that is
+    nothing but the title further down (two-column forms OCR the labels first); weak
+    evidence for a title phrase inside running text (`направляем сертификат …`)."""
     width = len(anchor.squashed) + 2
-    at_start = max((anchor_strength(anchor, cell[:width]) for cell in cells), default=0.0)
-    return at_start or 0.25 * anchor_strength(anchor, title_sq)
+    at_start = max((anchor_strength(anchor, cell[:width]) for cell in page.cells), default=0.0)
+    if at_start:
+        return at_start
+    alone = [line for line in page.lines if len(line) <= len(anchor.squashed) + 4]
+    standalone = max((anchor_strength(anchor, line) for line in alone), default=0.0)
+    return 0.9 * standalone or 0.25 * anchor_strength(anchor, page.title)
 
 
-def _score(family: Family, cells: list[str], title_sq: str, page_sq: str, text: str) -> _Score:
+def _score(family: Family, page: _Page, raw_text: str) -> _Score:
+    title_sq, page_sq, text = page.title, page.text, raw_text
     title = max(
-        (_title_strength(a, cells, title_sq) * min(1.0, a.weight) for a in family.title_anchors),
+        (_title_strength(a, page) * min(1.0, a.weight) for a in family.title_anchors),
         default=0.0,
     )
     body = 0.0
@@ -138,14 +161,19 @@ def _classify_cached(text: str) -> Classification:
         return Classification(None, 0.0, False, False)
     rules = common()
     zone = title_zone(text, rules.title_lines)
-    cells = title_cells(zone)
-    title_sq = squash_search(zone)
-    page_sq = squash_search(text)
-    scores = [_score(f, cells, title_sq, page_sq, text) for f in families() if not f.fallback]
+    first_page = text.split(_PAGE_BREAK, 1)[0]
+    page = _Page(
+        cells=title_cells(zone),
+        title=squash_search(zone),
+        lines=[sq for line in first_page.splitlines() if (sq := squash_search(line))],
+        text=squash_search(text),
+    )
+    scores = [_score(f, page, text) for f in families() if not f.fallback]
     best = max(scores, key=lambda s: (round(s.score, 6), s.body, -s.family.depth), default=None)
     if best is None or best.score < rules.min_family_score:
         fallback = next((f for f in families() if f.fallback), None)
-        return Classification(fallback, best.score if best else 0.0, False, True)
+        starts = _has_heading(zone) and not _is_continuation(text)
+        return Classification(fallback, best.score if best else 0.0, starts, True)
     starts = best.title >= 0.75 and not _is_continuation(text)
     return Classification(best.family, best.score, starts, True)
 
@@ -187,5 +215,5 @@ def split_pages(page_texts: list[str]) -> list[tuple[int, int]]:
             continue
         starts.append(index)
         current_number = number
-    bounds = starts + [len(page_texts)]
+    bounds = [*starts, len(page_texts)]
     return [(bounds[i] + 1, bounds[i + 1]) for i in range(len(starts))]

@@ -105,8 +105,15 @@ def score_requisites(predicted: list[dict], truth: list[dict]) -> dict:
         key = _record_key(expected)
         got = by_key.get(key, {})
         if not got and len(errors) < MAX_ERRORS:
-            errors.append({"source_file": key[0], "first_page": key[1], "field": None,
-                           "expected": "document", "predicted": None})
+            errors.append(
+                {
+                    "source_file": key[0],
+                    "first_page": key[1],
+                    "field": None,
+                    "expected": "document",
+                    "predicted": None,
+                }
+            )
         for name in FIELDS:
             want, have = expected.get(name), got.get(name)
             if _is_null(want) and _is_null(have):
@@ -115,13 +122,27 @@ def score_requisites(predicted: list[dict], truth: list[dict]) -> dict:
             if fields_equal(name, want, have):
                 counts[name][0] += 1
             elif len(errors) < MAX_ERRORS:
-                errors.append({"source_file": key[0], "first_page": key[1], "field": name,
-                               "expected": _plain(want), "predicted": _plain(have)})
+                errors.append(
+                    {
+                        "source_file": key[0],
+                        "first_page": key[1],
+                        "field": name,
+                        "expected": _plain(want),
+                        "predicted": _plain(have),
+                    }
+                )
     truth_keys = {_record_key(r) for r in truth}
     for key in by_key:
         if key not in truth_keys and len(errors) < MAX_ERRORS:
-            errors.append({"source_file": key[0], "first_page": key[1], "field": None,
-                           "expected": None, "predicted": "document"})
+            errors.append(
+                {
+                    "source_file": key[0],
+                    "first_page": key[1],
+                    "field": None,
+                    "expected": None,
+                    "predicted": "document",
+                }
+            )
     fields = {
         name: {"correct": c, "total": t, "accuracy": (c / t if t else None)}
         for name, (c, t) in counts.items()

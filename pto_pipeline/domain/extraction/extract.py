@@ -18,7 +18,7 @@ from .fields import (
     find_text,
     find_token,
 )
-from .rules import Family, FieldRule, common, families
+from .rules import NUMBER_SIGN, Family, FieldRule, common, families
 
 FIELDS = (
     "doc_type",
@@ -35,6 +35,7 @@ FIELDS = (
 )
 DATE_FIELDS = ("issue_date", "valid_from", "valid_to")
 _LETTER = re.compile(r"[а-яa-z]")
+_NUMBER_SIGN = re.compile(NUMBER_SIGN)
 
 
 @dataclass
@@ -95,18 +96,14 @@ def _type_confidence(score: float, family: Family) -> float:
 
 def _find_fields(ctx: Context, family: Family) -> dict[str, Found]:
     found: dict[str, Found] = {}
-    rules = family.fields
-    product: tuple[int, int] | None = None
-    for name, rule in rules.items():
-        item = _find_field(ctx, family, rule)
-        if item is not None:
+    for name, rule in family.fields.items():
+        if rule.kind != "standard" and (item := _find_field(ctx, family, rule)):
             found[name] = item
-            if rule.kind == "text":
-                product = (item.start, item.end)
-    if "standard" in rules:
-        item = find_standard(ctx, rules["standard"], product)
-        found.pop("standard", None)
-        if item is not None:
+    standard = family.fields.get("standard")
+    if standard is not None:  # after the product name, which tells where to look
+        product = found.get("product_name")
+        span = (product.start, product.end) if product else None
+        if item := find_standard(ctx, standard, span):
             found["standard"] = item
     found.update(_find_dates(ctx, family))
     return found
@@ -124,8 +121,6 @@ def _find_field(ctx: Context, family: Family, rule: FieldRule) -> Found | None:
         return find_text(ctx, rule, others)
     if rule.kind == "quantity":
         return find_quantity(ctx, rule)
-    if rule.kind == "standard":
-        return None  # after the product name, which tells where to look
     raise ValueError(f"unknown field kind {rule.kind!r} in family {family.name}")
 
 
@@ -150,7 +145,7 @@ def _find_dates(ctx: Context, family: Family) -> dict[str, Found]:
             continue
         line_start, _ = ctx.line_bounds(start)
         prefix = ctx.search[line_start:start]
-        if any(p.search(prefix) for p in family.date_exclude):
+        if _quotes_other_document(ctx, family, start, prefix):
             continue
         hit = _date_role(ctx, family, start, prefix)
         if hit is None:
@@ -168,6 +163,15 @@ def _find_dates(ctx: Context, family: Family) -> dict[str, Found]:
             dates[role] = Found(item.value, item.certainty * 0.9, item.start, item.end)
     _check_validity(dates)
     return dates
+
+
+def _quotes_other_document(ctx: Context, family: Family, start: int, prefix: str) -> bool:
+    """The date belongs to a quoted document (`декларация … от`, `Постановлением … от`),
+    named on its line or, when the line names nothing with a №, at the end of the line above."""
+    context = prefix
+    if not _NUMBER_SIGN.search(prefix):
+        context = _previous_lines(ctx, start, 1)[0][1][-40:] + " " + prefix
+    return any(p.search(context) for p in family.date_exclude)
 
 
 def _date_role(ctx: Context, family: Family, start: int, prefix: str) -> tuple[int, float] | None:
@@ -259,9 +263,11 @@ def _status(
     rules = common()
     names = rules.field_names
     missing = [f for f in family.required if values.get(f) is None]
-    checked = ["doc_type", *family.required]
+    checked = [*([] if family.fallback else ["doc_type"]), *family.required]
     low = [
-        f for f in checked if values.get(f) is not None and confidence.get(f, 0) < rules.review_threshold
+        f
+        for f in checked
+        if values.get(f) is not None and confidence.get(f, 0) < rules.review_threshold
     ]
     problems = []
     if family.fallback:

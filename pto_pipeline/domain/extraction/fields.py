@@ -7,6 +7,7 @@ are cut from the original text, then repaired and normalised.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -49,7 +50,10 @@ _STANDARD = re.compile(
     r"(?P<iso>(?:исо|isо|еn|мэк)\s?)?"
     r"(?P<num>[0-9][0-9о]*(?:\s?[.\-–—]\s?[0-9][0-9о]*)*)"
 )
-_QUOTED_VALUE = re.compile(r"(?:<<|«|\"|“|„)\s*([^«»\"“”„<>\n]{2,120}(?:\n[^«»\"“”„<>\n]{1,80})?)(?:>>|»|\"|”)")
+_QUOTED_VALUE = re.compile(
+    r"(?:<<|«|\"|“|„)\s*([^«»\"“”„<>\n]{2,120}(?:\n[^«»\"“”„<>\n]{1,80})?)(?:>>|»|\"|”)"
+)
+_STRAY = re.compile(r"[\\=|_~^*#@{}\[\]¦°®©]")
 _STANDARD_LEAD = re.compile(
     r"(?:(?:изготовлен[а-я]*|выпускаем[а-я]*|производим[а-я]*)\s+)?"
     r"(?:по|согласно|в\s+соответствии\s+с|требованиям)\s*$"
@@ -156,7 +160,7 @@ def _spans_after(
     if label.sign == "required":
         sign = re.compile(rf"(?s:.{{0,{label.gap}}}?)\s*(?<![а-яa-z]){NUMBER_SIGN}[\s:.]*")
         found = sign.match(ctx.search, pos)
-        if not found or _crosses_date(ctx, pos, found.start(), found.end()):
+        if not found or _crosses_date(ctx, pos, found.start()):
             return
         if any(p.search(ctx.search, pos, found.end()) for p in rule.exclude_context):
             return  # `Сертификат соответствия / Серия RU № 0301122`: the blank's number
@@ -169,12 +173,16 @@ def _spans_after(
     if ctx.search[start:line_end].strip(" :.-–—|") == "":
         following = ctx.next_line(start)
         if following and not cell:
-            yield Span(following[0], following[0] + window, m.start(), label.certainty, (m.start(), start))
+            yield Span(
+                following[0], following[0] + window, m.start(), label.certainty, (m.start(), start)
+            )
         return
-    yield Span(start, min(len(ctx.text), start + window), m.start(), label.certainty, (m.start(), start))
+    yield Span(
+        start, min(len(ctx.text), start + window), m.start(), label.certainty, (m.start(), start)
+    )
 
 
-def _crosses_date(ctx: Context, start: int, sign_start: int, sign_end: int) -> bool:
+def _crosses_date(ctx: Context, start: int, sign_start: int) -> bool:
     """A gap must not run over a date (`... от 12.03.2026 ... №` is another number)."""
     return any(start <= s < sign_start for _, s, _ in ctx.dates)
 
@@ -190,7 +198,9 @@ def _cell_below(ctx: Context, label_start: int) -> tuple[int, int, tuple[int, in
     if len(header_cells) < 3 or len(row_cells) < 3:
         return None
     index = next((i for i, (s, e) in enumerate(header_cells) if s <= label_start < e), None)
-    if index is None or re.search(r"[0-9]", ctx.unit_regex.sub("", ctx.search[slice(*header_cells[index])])):
+    if index is None or re.search(
+        r"[0-9]", ctx.unit_regex.sub("", ctx.search[slice(*header_cells[index])])
+    ):
         return None  # a column title holds no values
     if len(header_cells) == len(row_cells):
         return (*row_cells[index], header_cells[index])
@@ -282,7 +292,7 @@ def _organizations(ctx: Context) -> Iterator[Found]:
         rf"{_QUOTES_OPEN}\s*(?P<n>{name}{{2,60}}?\s+{_QUOTES_OPEN}{name}{{1,60}}{_QUOTES_CLOSE})"
         rf"(?:{_QUOTES_CLOSE})?"
         # a closed name wrapped onto the next line: «Уральский завод\nполимерных труб»
-        rf"|{_QUOTES_OPEN}\s*(?P<m>{name}{{2,80}}?\n{name}{{1,60}}?){_QUOTES_CLOSE}"
+        rf"|{_QUOTES_OPEN}\s*(?P<m>{name}{{2,80}}?\n[^«»\"“”„<>\n,;]{{1,40}}?){_QUOTES_CLOSE}"
         rf"|{_QUOTES_OPEN}\s*(?P<q>{name}{{2,80}}?)\s*(?:{_QUOTES_CLOSE}|(?=\n|$))"
         r"|(?P<w>[^\s«»\"“”„<>,;:]{2,40}))"
     )
@@ -298,33 +308,45 @@ def _organizations(ctx: Context) -> Iterator[Found]:
         name = clean_spaces(repair_words(raw)).strip(" .,;:-")
         if len(re.sub(r"[^A-Za-zА-Яа-яЁё0-9]", "", name)) < 2:
             continue
+        if any(p.search(search_form(name)) for p in ctx.common.organization_name_exclude):
+            continue  # «Центр сертификации», «Испытательная лаборатория»: never a maker
         certainty = 0.8 if group == "w" else 1.0
         yield Found(f"{form} «{name}»", certainty, m.start(), m.end())
 
 
 def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
-    """The manufacturer: the organisation after its label, else the first one that is
-    not the certification body, the customer, the addressee and the like."""
+    """The manufacturer: the organisation after its label (or right before a phrase such
+    as `настоящим сообщает`), else the most repeated one that is not the certification
+    body, the customer, the addressee and the like."""
+    for org in ctx.organizations:
+        if any(
+            p.match(ctx.search, _SEPARATORS.match(ctx.search, org.end).end())
+            for p in rule.followed_by
+        ):
+            return Found(org.value, 0.85 * org.certainty, org.start, org.end)
     for span in value_spans(ctx, rule, window=rule.window):
+        # on the label's line or just below: further down is another section's company
+        end = min(span.end, span.start + _nth_line_end(ctx.search[span.start :], 3))
         for org in ctx.organizations:
-            if span.start <= org.start < span.end:
+            if span.start <= org.start < end:
                 return Found(org.value, 0.9 * org.certainty * span.certainty, org.start, org.end)
     if rule.fallback != "first":
         return None
     labels = [m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search)]
-    letterhead_end = _nth_line_end(ctx.search, 3)
-    for org in ctx.organizations:
-        if not _org_excluded(ctx, org.start, labels):
-            certainty = 0.8 if org.start < letterhead_end else 0.65
-            return Found(org.value, certainty * org.certainty, org.start, org.end)
-    return None
+    candidates = [o for o in ctx.organizations if not _org_excluded(ctx, o.start, labels)]
+    if not candidates:
+        return None
+    # Forms print the maker twice (applicant and manufacturer, letterhead and «Изготовитель»);
+    # the certification body or the customer once.
+    counts = Counter(o.value for o in candidates)
+    best = max(candidates, key=lambda o: (counts[o.value], -o.start))
+    repeated = counts[best.value] > 1 or best.start < _nth_line_end(ctx.search, 3)
+    return Found(best.value, (0.8 if repeated else 0.65) * best.certainty, best.start, best.end)
 
 
 def _nth_line_end(text: str, n: int) -> int:
     """Offset after the n-th non-empty line (the letterhead of a form)."""
-    seen = 0
-    for m in re.finditer(r"[^\n]*\S[^\n]*", text):
-        seen += 1
+    for seen, m in enumerate(re.finditer(r"[^\n]*\S[^\n]*", text), start=1):
         if seen == n:
             return m.end()
     return len(text)
@@ -356,19 +378,36 @@ def find_text(ctx: Context, rule: FieldRule, other_labels: list[re.Pattern[str]]
             start, end = quoted.start(1), quoted.end(1)
         else:
             start, end = span.start, _text_end(ctx, rule, span, other_labels)
+            if _starts_with_stop(ctx, rule, start):
+                continue  # the label is followed by another section, not by the name
         if ctx.is_foreign_number(start, end):  # `Продукция задекларирована: № ЕАЭС …`
             continue
         if _column_titles(ctx, start, end, other_labels):
             continue
         value = _clean_text(ctx, start, end)
-        if value:
-            value = _append_details(ctx, rule, value, start)
-            return Found(value, 0.85 * span.certainty, start, end)
+        if value and not _is_label(rule, value):
+            value = _append_details(ctx, rule, value)
+            return Found(value, 0.85 * span.certainty * _legibility(value), start, end)
     for pattern in rule.patterns:  # a standard designation printed anywhere
         m = pattern.search(ctx.search)
         if m and (value := _clean_text(ctx, m.start(), m.end())):
             return Found(value, 0.7, m.start(), m.end())
     return None
+
+
+def _is_label(rule: FieldRule, value: str) -> bool:
+    """`заявляет, что продукция` / `изготовленная`: a label where the value should be."""
+    folded = search_form(value)
+    return any(label.pattern.fullmatch(folded) for label in rule.labels)
+
+
+def _legibility(value: str) -> float:
+    """Stray symbols (`\\/4 =`, `|`, `_`) mean OCR garbage inside the value: trust it less."""
+    return max(0.3, 1.0 - 0.15 * len(_STRAY.findall(value)))
+
+
+def _starts_with_stop(ctx: Context, rule: FieldRule, start: int) -> bool:
+    return any(stop.match(ctx.search, start) for stop in rule.stop)
 
 
 def _column_titles(ctx: Context, start: int, end: int, other_labels: list[re.Pattern[str]]) -> bool:
@@ -388,7 +427,9 @@ def _skip_nested_label(ctx: Context, rule: FieldRule, span: Span) -> Span:
     return span
 
 
-def _text_end(ctx: Context, rule: FieldRule, span: Span, other_labels: list[re.Pattern[str]]) -> int:
+def _text_end(
+    ctx: Context, rule: FieldRule, span: Span, other_labels: list[re.Pattern[str]]
+) -> int:
     line_start, end = ctx.line_bounds(span.start)
     end = min(end, span.end)
     in_table = len(_cells(ctx.search, line_start, end)) >= 2 and "|" in ctx.search[line_start:end]
@@ -422,11 +463,11 @@ def _clean_text(ctx: Context, start: int, end: int) -> str | None:
     value = re.sub(r"\s+([,.;:)])", r"\1", value).strip(" ,;:.-–—|")
     value = re.sub(r",\s*,", ",", value)
     if re.fullmatch(r"[«\"“„<]+[^«»\"“”]*[»\"”>]+", value):
-        value = value.strip("«»\"“”„<> ")
+        value = value.strip('«»"“”„<> ')
     return value if len(re.findall(r"[A-Za-zА-Яа-яЁё]", value)) >= 3 else None
 
 
-def _append_details(ctx: Context, rule: FieldRule, value: str, near: int) -> str:
+def _append_details(ctx: Context, rule: FieldRule, value: str) -> str:
     """Add grades printed apart from the name (e.g. the rebar diameter)."""
     for item in rule.append:
         label = re.compile(item["label"])
@@ -458,6 +499,7 @@ def _standard(m: re.Match[str]) -> Found:
 def find_standard(ctx: Context, rule: FieldRule, product: tuple[int, int] | None) -> Found | None:
     """The product's standard: in the product text, after a label, just after the
     product text, else the first one in the document."""
+
     def first_in(start: int, end: int) -> Found | None:
         return next((s for s in ctx.standards if start <= s.start <= end), None)
 
@@ -484,20 +526,23 @@ def find_quantity(ctx: Context, rule: FieldRule) -> Found | None:
         m = regex.match(ctx.search, span.start, span.end)
         if not m or ctx.date_at(m.start("num")):
             continue
-        unit = _unit_in(ctx, m.end("num"), span.end, after=True)
+        # the unit after the figure, else before it, else printed with the label
+        unit = _unit_after(ctx, m.end("num"))
         if unit is None and m.group("unit"):
             unit = ctx.unit_at(ctx.unit_regex.match(ctx.search, m.start("unit")))
-        unit = unit or _unit_in(ctx, m.start("pre"), m.end("pre"))
-        unit = unit or _unit_in(ctx, *span.unit_zone)
+        unit = unit or _last_unit_in(ctx, m.start("pre"), m.end("pre"))
+        unit = unit or _last_unit_in(ctx, *span.unit_zone)
         number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
         return Found((number, unit), 0.85 * span.certainty, m.start("num"), m.end("num"))
     return None
 
 
-def _unit_in(ctx: Context, start: int, end: int, after: bool = False) -> str | None:
-    if after:
-        m = ctx.unit_regex.match(ctx.search, re.compile(r"[\s.]*").match(ctx.search, start).end())
-        return ctx.unit_at(m) if m else None
+def _unit_after(ctx: Context, pos: int) -> str | None:
+    m = ctx.unit_regex.match(ctx.search, re.compile(r"[\s.]*").match(ctx.search, pos).end())
+    return ctx.unit_at(m) if m else None
+
+
+def _last_unit_in(ctx: Context, start: int, end: int) -> str | None:
     found = None
     for m in ctx.unit_regex.finditer(ctx.search, start, end):
         found = ctx.unit_at(m)

@@ -16,14 +16,23 @@ from functools import cache
 
 _SLOT = re.compile(r"\{([LADN])(\d*)(?:-(\d+))?\}")
 _LETTER = "[А-ЯЁа-яёABCEHKMOPTXYJacekmopxyj03]"
-_LATIN = "[A-Za-zАВЕКМНОРСТУХ]"
+_LATIN = "[A-Za-zА-Яа-я0]"
+_LETTER_OR_EL = f"(?:{_LETTER}|/1|/l|JI)"  # Л is often read as `/1` or `JI`
 _DIGIT = "[0-9OОoоЗзlI|]"
 _SIGN = r"(?:(?:№|N[oOоОeеsº°]?|М)\.?)?"
-_EXTRA_LOOKALIKES = {"Д": "J", "З": "3", "О": "0", "Э": "З3"}
+# OCR readings of fixed letters (rus+eng tesseract reads a Latin `RU` as `ВО`, `КУ`, `БУ`).
+_EXTRA_LOOKALIKES = {"Д": "J", "З": "3", "О": "0", "Э": "З3", "R": "ВКБЯРP", "U": "ОУYЦИ0"}
+# Country codes seen on EAEU and national numbers; an OCR'd code outside the list that
+# looks like `RU` (first letter read as В/К/Б/Я/Р, second as О/У/Ц/И) is `RU`.
+_COUNTRIES = {"RU", "BY", "KZ", "AM", "KG", "CN", "TR", "DE", "IT", "PL", "FI", "UZ", "IN"}
+_RU_FIRST, _RU_SECOND = set("RВКБЯРPBK"), set("UОУYЦИЧ0OV")
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LATIN_TWINS = dict(zip("АВСЕНКМОРТХУ", "ABCEHKMOPTXY", strict=True))
 _CYRILLIC_TWINS = {v: k for k, v in _LATIN_TWINS.items()}
 _LETTER_FIX = str.maketrans({**_CYRILLIC_TWINS, "0": "О", "3": "З", "J": "Д"})
-_DIGIT_FIX = str.maketrans({"O": "0", "О": "0", "o": "0", "о": "0", "З": "3", "з": "3", "l": "1", "I": "1", "|": "1"})
+_DIGIT_FIX = str.maketrans(
+    {"O": "0", "О": "0", "o": "0", "о": "0", "З": "3", "з": "3", "l": "1", "I": "1", "|": "1"}
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class _Compiled:
 
 def _literal(ch: str) -> str:
     if ch == " ":
-        return r"\s*"
+        return r"[\s.,:]*"  # `РОСС. RU`
     if ch in ".,":
         return r"\s*[.,]\s*"
     if ch in "-–":
@@ -61,7 +70,7 @@ def _literal(ch: str) -> str:
 def _slot(kind: str, low: int, high: int) -> str:
     if kind == "N":
         return _SIGN
-    char = {"L": _LETTER, "A": _LATIN, "D": _DIGIT}[kind]
+    char = {"L": _LETTER_OR_EL, "A": _LATIN, "D": _DIGIT}[kind]
     if kind == "D":  # OCR may put a space inside a long digit run
         return rf"{char}(?:\s?{char}){{{low - 1},{high - 1}}}"
     return f"{char}{{{low},{high}}}"
@@ -97,8 +106,19 @@ def _canonical_slot(kind: str, raw: str) -> tuple[str, int]:
     if kind == "D":
         return raw.translate(_DIGIT_FIX), sum(1 for ch in raw if not ch.isdigit())
     if kind == "L":
+        raw = re.sub(r"/1|/l|JI", "Л", raw)
         return raw.upper().translate(_LETTER_FIX), sum(1 for ch in raw.upper() if ch in "03J")
-    return "".join(_LATIN_TWINS.get(ch, ch) for ch in raw.upper()), 0
+    return _country(raw.upper())
+
+
+def _country(raw: str) -> tuple[str, int]:
+    code = "".join(_LATIN_TWINS.get(ch, ch) for ch in raw)
+    read_as_russian = bool(_CYRILLIC.search(raw))  # a Latin code OCR'd with Cyrillic letters
+    if code in _COUNTRIES and not (read_as_russian and code != "RU"):
+        return code, 0
+    if len(raw) == 2 and raw[0] in _RU_FIRST and raw[1] in _RU_SECOND:
+        return "RU", 1
+    return code, 2  # unknown code: keep it, but make the number less certain
 
 
 def _render(compiled: _Compiled, m: re.Match[str]) -> tuple[str, int]:

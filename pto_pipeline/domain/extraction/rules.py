@@ -94,6 +94,7 @@ class FieldRule:
     fallback: str | None = None  # first | line
     append: tuple[dict[str, Any], ...] = ()
     patterns: tuple[re.Pattern[str], ...] = ()  # text found by its own form, without a label
+    followed_by: tuple[re.Pattern[str], ...] = ()  # organisation right before these phrases
 
 
 @dataclass(frozen=True)
@@ -130,9 +131,11 @@ class Common:
     title_lines: int
     continuation_anchors: tuple[Anchor, ...]
     continuation_patterns: tuple[re.Pattern[str], ...]
+    start_patterns: tuple[re.Pattern[str], ...]
     legal_forms: tuple[tuple[str, re.Pattern[str]], ...]
     units: tuple[tuple[str, str], ...]  # (canonical unit, regex source)
     organization_exclude: tuple[re.Pattern[str], ...]
+    organization_name_exclude: tuple[re.Pattern[str], ...]
     label_line: re.Pattern[str]
     field_names: dict[str, str] = field(default_factory=dict)
 
@@ -179,6 +182,7 @@ def _field(name: str, spec: dict[str, Any]) -> FieldRule:
         fallback=spec.get("fallback"),
         append=tuple(spec.get("append", [])),
         patterns=tuple(re.compile(p) for p in spec.get("patterns", [])),
+        followed_by=_patterns(spec.get("followed_by")),
     )
 
 
@@ -270,9 +274,15 @@ def load_common(rules_dir: Path = RULES_DIR) -> Common:
         title_lines=int(spec["title_lines"]),
         continuation_anchors=_anchors(continuation.get("anchors")),
         continuation_patterns=tuple(re.compile(p) for p in continuation.get("patterns", [])),
+        start_patterns=tuple(
+            re.compile(p.replace("{SIGN}", NUMBER_SIGN)) for p in spec.get("start_patterns", [])
+        ),
         legal_forms=forms,
         units=units,
         organization_exclude=_patterns(spec.get("organization_exclude")),
+        organization_name_exclude=tuple(
+            re.compile(p) for p in spec.get("organization_name_exclude", [])
+        ),
         label_line=re.compile(spec["label_line"], re.MULTILINE),
         field_names=dict(spec.get("field_names", {})),
     )
