@@ -121,8 +121,18 @@ class Context:
 # --- labels -> value spans -------------------------------------------------------------
 
 
-def value_spans(ctx: Context, rule: FieldRule, window: int | None = None) -> Iterator[Span]:
-    """Candidate value positions after each label, in label priority then text order."""
+def value_spans(ctx: Context, rule: FieldRule, window: int | None = None) -> list[Span]:
+    """Candidate value positions after each label: first page first (an annex table's
+    «Наименование продукции» column is not the product of the certificate), then label
+    priority, then text order."""
+    spans = list(_labelled_spans(ctx, rule, window))
+    first_page_end = ctx.text.find("\f")
+    if first_page_end >= 0:
+        spans.sort(key=lambda span: span.start > first_page_end)
+    return spans
+
+
+def _labelled_spans(ctx: Context, rule: FieldRule, window: int | None) -> Iterator[Span]:
     for label in rule.labels:
         for m in label.pattern.finditer(ctx.search):
             if _excluded(ctx, rule, m.start()):
@@ -385,14 +395,38 @@ def find_text(ctx: Context, rule: FieldRule, other_labels: list[re.Pattern[str]]
         if _column_titles(ctx, start, end, other_labels):
             continue
         value = _clean_text(ctx, start, end)
-        if value and not _is_label(rule, value):
-            value = _append_details(ctx, rule, value)
+        if value and not _is_label(rule, value) and _looks_right(rule, value):
+            value = _append_details(ctx, rule, _repair_grades(rule, value))
             return Found(value, 0.85 * span.certainty * _legibility(value), start, end)
     for pattern in rule.patterns:  # a standard designation printed anywhere
         m = pattern.search(ctx.search)
-        if m and (value := _clean_text(ctx, m.start(), m.end())):
-            return Found(value, 0.7, m.start(), m.end())
+        if not m:
+            continue
+        end = min(
+            (
+                s.start()
+                for s in (p.search(ctx.search, m.start(), m.end()) for p in rule.stop)
+                if s and s.start() > m.start()
+            ),
+            default=m.end(),
+        )
+        if value := _clean_text(ctx, m.start(), end):
+            value = _repair_grades(rule, value)
+            return Found(value, 0.7 * _legibility(value), m.start(), end)
     return None
+
+
+def _looks_right(rule: FieldRule, value: str) -> bool:
+    """The value has the shape its family expects (a concrete mix names its class)."""
+    return rule.value_pattern is None or bool(rule.value_pattern.search(search_form(value)))
+
+
+def _repair_grades(rule: FieldRule, value: str) -> str:
+    """Closed sets of grades misread by OCR (`АБООС` -> `А500С`, `ВСТ В25` -> `БСТ В25`)."""
+    for pattern, replacement in rule.replace:
+        for m in reversed(list(pattern.finditer(search_form(value)))):
+            value = value[: m.start()] + replacement + value[m.end() :]
+    return value
 
 
 def _is_label(rule: FieldRule, value: str) -> bool:
@@ -460,7 +494,7 @@ def _clean_text(ctx: Context, start: int, end: int) -> str | None:
             pos = min(std.end, end)
     pieces.append(ctx.text[pos:end])
     value = clean_spaces(repair_words(" ".join(pieces)))
-    value = re.sub(r"\s+([,.;:)])", r"\1", value).strip(" ,;:.-–—|")
+    value = re.sub(r"\s+([,.;:)])", r"\1", value).strip(" ,;:.-–—|_")
     value = re.sub(r",\s*,", ",", value)
     if re.fullmatch(r"[«\"“„<]+[^«»\"“”]*[»\"”>]+", value):
         value = value.strip('«»"“”„<> ')

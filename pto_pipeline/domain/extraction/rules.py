@@ -95,6 +95,8 @@ class FieldRule:
     append: tuple[dict[str, Any], ...] = ()
     patterns: tuple[re.Pattern[str], ...] = ()  # text found by its own form, without a label
     followed_by: tuple[re.Pattern[str], ...] = ()  # organisation right before these phrases
+    value_pattern: re.Pattern[str] | None = None  # a text value must contain this
+    replace: tuple[tuple[re.Pattern[str], str], ...] = ()  # OCR repairs of known grades
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ def _field(name: str, spec: dict[str, Any]) -> FieldRule:
         append=tuple(spec.get("append", [])),
         patterns=tuple(re.compile(p) for p in spec.get("patterns", [])),
         followed_by=_patterns(spec.get("followed_by")),
+        value_pattern=re.compile(spec["value_pattern"]) if spec.get("value_pattern") else None,
+        replace=tuple((re.compile(r["pattern"]), r["value"]) for r in spec.get("replace", [])),
     )
 
 
