@@ -76,16 +76,16 @@ def _document_row(
     llm_settings: llm.LlmSettings | None,
 ) -> dict:
     chunk = file_pages[(file_pages["page"] >= first) & (file_pages["page"] <= last)]
-    text = "\n\n".join(chunk["text"].fillna(""))
+    # Form feed between pages: the extractor treats only page 1 as the title zone.
+    text = "\f".join(chunk["text"].fillna(""))
     confidences = [c for c in chunk["ocr_confidence"] if c is not None and c == c]
     ocr_confidence = round(mean(confidences), 4) if confidences else None
     req = extract_document(text, ocr_confidence)
-    fields, confidence, status, error = (
-        dict(req.fields),
-        dict(req.confidence),
-        req.status,
-        req.error,
-    )
+    fields, confidence = dict(req.fields), dict(req.confidence)
+    status, error = req.status, req.error
+    if fields.get("doc_type") == "other":
+        # A covering letter or waybill: read fine, nothing is required of it.
+        status, error = "ok", None
     if llm_settings is not None and llm.fields_needing_llm(fields, confidence):
         fields, confidence, _note = llm.llm_fill(text, fields, confidence, llm_settings)
     total_pages = int(file_pages["pages"].max())
@@ -140,6 +140,18 @@ def _document_findings(row: dict) -> list[Finding]:
     where = _where(row)
     if row["status"] == "failed":
         return [_unreadable(row["document_id"], where, row["error"] or "тип не распознан")]
+    if row["doc_type"] == "other":
+        return [
+            Finding(
+                "NOT_QUALITY_DOCUMENT",
+                f"Документ «{where}» не похож на документ о качестве (письмо, накладная и т. п.); "
+                "в акты и пакет он не включён. Если это сертификат или паспорт — "
+                "загрузите более чёткий скан.",
+                stage=STAGE,
+                document_id=row["document_id"],
+                source_file=row["source_file"],
+            )
+        ]
     if row["status"] == "needs_review":
         return [
             Finding(

@@ -33,9 +33,9 @@ SEVERITY_BY_CODE: dict[str, Severity] = {
     "UNUSED_DOCUMENT": Severity.WARNING,
     "QUANTITY_SHORTFALL": Severity.WARNING,
     "UNSUPPORTED_FILE": Severity.WARNING,
-    "INVALID_PROJECT_FOLDER": Severity.WARNING,
     "PACKAGE_PDF": Severity.WARNING,
     "DUPLICATE_DOCUMENT": Severity.INFO,
+    "NOT_QUALITY_DOCUMENT": Severity.INFO,
 }
 
 SEVERITY_ORDER = {Severity.ERROR.value: 0, Severity.WARNING.value: 1, Severity.INFO.value: 2}

@@ -31,7 +31,7 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
 # Bump when preprocessing changes: it is part of the cache key.
-PREPROCESS_VERSION = "3"
+PREPROCESS_VERSION = "4"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
 
@@ -191,21 +191,21 @@ def preprocess(image: Image.Image) -> Image.Image:
     image = _drop_colour_ink(image)
     gray = _stretch_contrast(image.convert("L"))
     gray = _normalise_dpi(gray, image.info.get("dpi"))
-    return _deskew(gray)
+    return remove_ruling(_deskew(gray))
 
 
 def _drop_colour_ink(image: Image.Image) -> Image.Image:
     """Blue (and red) stamp and signature ink → white; black print stays."""
     if image.mode not in ("RGB", "RGBA", "P", "CMYK"):
         return image
+    thumb = image.convert("RGB")
+    thumb.thumbnail((400, 400))
+    if not _colour_ink_mask(np.asarray(thumb, dtype=np.int16)).any():
+        return image  # no stamp or signature ink: skip the full-size pass
     rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    blue = ((b - np.maximum(r, g)) > 30) & (b > 120)
-    red = (r - np.maximum(g, b)) > 60
-    if not (blue.any() or red.any()):
-        return image
+    ink = _colour_ink_mask(rgb)
     cleaned = rgb.copy()
-    cleaned[blue | red] = 255
+    cleaned[ink] = 255
     out = Image.fromarray(cleaned.astype(np.uint8), "RGB")
     out.info = dict(image.info)
     return out
@@ -225,6 +225,13 @@ def _stretch_contrast(gray: Image.Image) -> Image.Image:
         return gray
     lut = np.clip((np.arange(256) - ink) * 255.0 / (paper - ink), 0, 255).astype(np.uint8)
     return gray.point(lut.tolist())
+
+
+def _colour_ink_mask(rgb: np.ndarray) -> np.ndarray:
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    blue = ((b - np.maximum(r, g)) > 30) & (b > 120)
+    red = (r - np.maximum(g, b)) > 60
+    return blue | red
 
 
 def _normalise_dpi(gray: Image.Image, dpi: tuple[float, float] | None) -> Image.Image:
@@ -263,6 +270,34 @@ def _deskew(gray: Image.Image) -> Image.Image:
     if abs(angle) < 0.3:
         return gray
     return gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+
+
+def _long_runs(dark: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels that belong to a straight run of at least `length` dark pixels along `axis`."""
+    dark = dark if axis == 1 else np.ascontiguousarray(dark.T)  # row-wise sums are cache-friendly
+    height, width = dark.shape
+    zeros = np.zeros((height, 1), dtype=np.int32)
+    cum = np.concatenate([zeros, np.cumsum(dark, axis=1, dtype=np.int32)], axis=1)
+    full = (cum[:, length:] - cum[:, :-length]) == length  # the window starting at j is all ink
+    # A pixel is covered when any full window contains it: pad, then a sliding sum again.
+    padded = np.pad(full, ((0, 0), (length - 1, length - 1)))
+    cum_full = np.concatenate([zeros, np.cumsum(padded, axis=1, dtype=np.int32)], axis=1)
+    covered = (cum_full[:, length : length + width] - cum_full[:, :width]) > 0
+    return covered if axis == 1 else covered.T
+
+
+def remove_ruling(gray: Image.Image) -> Image.Image:
+    """Erase table rules and frames: tesseract's layout analysis takes ruled tables
+    for pictures and drops the text in their cells."""
+    pixels = np.asarray(gray)
+    dark = pixels < 140
+    length = max(40, gray.width // 25)  # ~1 cm at 300 dpi: longer than any letter stroke
+    lines = _long_runs(dark, length, axis=1) | _long_runs(dark, length, axis=0)
+    if not lines.any():
+        return gray
+    cleaned = pixels.copy()
+    cleaned[lines] = 255
+    return Image.fromarray(cleaned, "L")
 
 
 def run_tesseract(gray: Image.Image, config: OcrConfig) -> tuple[str, float, int]:
