@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pypdf import PdfWriter
 from pto_pipeline.domain import ocr
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+SERIF = "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"
 TEXT = [
     "СЕРТИФИКАТ СООТВЕТСТВИЯ",
     "№ ЕАЭС RU С-RU.АЖ56.В.00954/21",
@@ -187,3 +189,35 @@ def test_hanging_tesseract_page_times_out(tmp_path: Path, monkeypatch) -> None:
 def test_skew_is_estimated(angle: float) -> None:
     gray = _page_image(TEXT * 4).convert("L").rotate(angle, expand=True, fillcolor=255)
     assert ocr.estimate_skew(gray) == pytest.approx(-angle, abs=0.5)
+
+
+def test_text_inside_a_ruled_table_is_read(tmp_path: Path) -> None:
+    """An annex table inside a framed form: without erasing the rules, tesseract's layout
+    analysis takes the table for a picture and returns no cell text at all."""
+    img = Image.new("RGB", (2480, 3508), (240, 240, 232))
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(SERIF, 46)
+    speckles = random.Random(1)
+    for _ in range(3000):  # scanner dust
+        draw.point((speckles.randrange(2480), speckles.randrange(3508)), fill=(60, 60, 60))
+    draw.rectangle((80, 80, 2400, 3420), outline="black", width=10)
+    draw.rectangle((100, 100, 2380, 3400), outline="black", width=3)
+    draw.text((780, 190), "ПРИЛОЖЕНИЕ к сертификату соответствия", fill="black", font=font)
+    rows = ["Кольцо стеновое КС 10.9", "Кольцо стеновое КС 15.9", "Плита днища ПН 15"]
+    top, height = 580, 80
+    for i in range(len(rows) + 2):
+        draw.line((205, top + i * height, 2310, top + i * height), fill="black", width=3)
+    for x in (205, 345, 1415, 1950, 2310):
+        draw.line((x, top, x, top + (len(rows) + 1) * height), fill="black", width=3)
+    draw.text((360, top + 15), "Наименование и обозначение продукции", fill="black", font=font)
+    for i, text in enumerate(rows):
+        y = top + (i + 1) * height + 15
+        draw.text((260, y), str(i + 1), fill="black", font=font)
+        draw.text((360, y), text, fill="black", font=font)
+        draw.text((1430, y), "ГОСТ 8020-2016", fill="black", font=font)
+        draw.text((2000, y), "6810 91 100 0", fill="black", font=font)
+    path = tmp_path / "annex.png"
+    img.save(path, dpi=(300, 300))
+    [row] = _run([path])
+    for text in rows:
+        assert _folded(text) in _folded(row["text"]), row["text"]
