@@ -14,20 +14,9 @@ from pto_pipeline.corpus import products as P
 from pto_pipeline.corpus import vocab as V
 from pto_pipeline.corpus.products import Product
 from pto_pipeline.corpus.vocab import Company
+from pto_pipeline.domain.tables import REQUISITE_FIELDS as TABLE_REQUISITE_FIELDS
 
-REQUISITE_FIELDS = (
-    "doc_type",
-    "doc_number",
-    "issue_date",
-    "valid_from",
-    "valid_to",
-    "manufacturer",
-    "product_name",
-    "standard",
-    "batch_number",
-    "quantity",
-    "unit",
-)
+REQUISITE_FIELDS = tuple(TABLE_REQUISITE_FIELDS)  # the SPEC §4 fields, in table order
 
 # doc_type -> numbering/template families ("schemes") that render it
 SCHEMES_BY_TYPE: dict[str, tuple[str, ...]] = {

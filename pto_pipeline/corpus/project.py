@@ -28,6 +28,8 @@ from pto_pipeline.corpus.documents import Document, build_document
 from pto_pipeline.corpus.facts import Facts, quality_number
 from pto_pipeline.corpus.files import FileSpec, jpeg_bytes, render_file
 from pto_pipeline.domain.fsutil import write_bytes_atomic, write_text_atomic
+from pto_pipeline.domain.scaffold import MATERIAL_HEADERS, WORK_HEADERS
+from pto_pipeline.domain.tables import REQUISITE_FIELDS
 
 KAZAN = V.CITIES[0]
 OBJECT_NAME = (
@@ -618,21 +620,7 @@ def _record(source, first, last, split, status, layout, truth: dict) -> dict:
     }
 
 
-_NULL_TRUTH = dict.fromkeys(
-    (
-        "doc_type",
-        "doc_number",
-        "issue_date",
-        "valid_from",
-        "valid_to",
-        "manufacturer",
-        "product_name",
-        "standard",
-        "batch_number",
-        "quantity",
-        "unit",
-    )
-)
+_NULL_TRUTH = dict.fromkeys(REQUISITE_FIELDS)
 
 DUPLICATE_OF = "Сертификаты/ЕАЭС арматура А500С.pdf"
 DUPLICATE = "сканы/scan_0012.pdf"
@@ -803,18 +791,6 @@ def _project_yaml(s: Scenario) -> str:
     return header + yaml.safe_dump(card, allow_unicode=True, sort_keys=False, width=120)
 
 
-WORK_HEADERS = [
-    "№ акта",
-    "Наименование работ",
-    "Проектная документация",
-    "Дата начала",
-    "Дата окончания",
-    "Выполнены в соответствии с",
-    "Разрешается производство работ",
-    "Исполнительные схемы и испытания",
-    "Дата акта",
-]
-MATERIAL_HEADERS = ["№ акта", "Материал", "Количество", "Ед. изм."]
 _FIXED_TIME = dt.datetime(2026, 4, 20, 9, 0, 0)
 
 
