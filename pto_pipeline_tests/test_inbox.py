@@ -139,3 +139,22 @@ def test_project_codes_and_snapshot(tmp_path: Path) -> None:
     snap2 = inbox.snapshot_project(projects / "good-1")
     assert snap1.fingerprint != snap2.fingerprint and snap2.files == 1
     assert inbox.snapshot_project(projects / "good-1").fingerprint == snap2.fingerprint
+
+
+def test_atomic_write_keeps_old_content_on_failure_and_uses_umask(tmp_path: Path) -> None:
+    from pto_pipeline.domain.fsutil import atomic_path, write_text_atomic
+
+    target = tmp_path / "out" / "report.txt"
+    write_text_atomic(target, "good")
+    assert oct(target.stat().st_mode & 0o777) == oct(0o666 & ~_current_umask())
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("disk full")
+    assert target.read_text() == "good"
+    assert [p.name for p in target.parent.iterdir()] == ["report.txt"]
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
