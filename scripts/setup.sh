@@ -10,7 +10,6 @@ SYSTEM_PACKAGES=(
   libreoffice-writer-nogui
   fonts-liberation fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf
   poppler-utils
-  python3-venv
 )
 
 missing=()
@@ -32,7 +31,10 @@ tesseract --list-langs 2>/dev/null | grep -qx rus || { echo "tesseract has no Ru
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+  "$PYTHON" -m venv .venv || {
+    echo "could not create .venv with $PYTHON: install python3-venv (Debian/Ubuntu) or set PYTHON" >&2
+    exit 2
+  }
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements.txt
