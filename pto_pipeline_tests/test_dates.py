@@ -23,6 +23,7 @@ from pto_pipeline.domain.dates import find_dates, parse_ru_date
         ('"1" сентября 2023 г.', date(2023, 9, 1)),
         ("12 мapтa 2026", date(2026, 3, 12)),  # Latin look-alikes in the month
         ("  19.03.2026  ", date(2026, 3, 19)),
+        ("«Об» июля 2030 г.", date(2030, 7, 6)),  # quoted day with OCR'd digits
     ],
 )
 def test_parse_ru_date_accepts_document_forms(text, expected):
@@ -42,6 +43,7 @@ def test_parse_ru_date_accepts_document_forms(text, expected):
         "12.03.2026 и 13.03.2026",  # two dates are not one date
         "",
         "марта 2026",
+        "Об июля 2030",  # OCR'd digits are trusted only inside the day's quotes
     ],
 )
 def test_parse_ru_date_rejects_non_dates(text):

@@ -57,6 +57,8 @@ ANNEX_PAGE = """ЕВРАЗИЙСКИЙ ЭКОНОМИЧЕСКИЙ СОЮЗ
         ("ЕАЭС RU С-RU. АЖ56 .В.00954/ 21", "ЕАЭС RU С-RU.АЖ56.В.00954/21"),  # spacing
         ("ЕАЭС RU С-RU,АЖ56,В,00954l21", "ЕАЭС RU С-RU.АЖ56.В.00954/21"),  # , for . and l for /
         ("P0CC RU.AЯ52.H1OO51", "РОСС RU.АЯ52.Н10051"),  # old ГОСТ Р
+        ("РОСС RU.C/172.H03617", "РОСС RU.СЛ72.Н03617"),  # Л read as `/1`
+        ("ЕАЭС RU C-RU.HI55.B.69939/25", "ЕАЭС RU С-RU.НГ55.В.69939/25"),  # Г read as I
     ],
 )
 def test_certificate_numbers_are_repaired_to_canonical_cyrillic(printed, canonical):
@@ -77,6 +79,39 @@ def test_certificate_numbers_are_repaired_to_canonical_cyrillic(printed, canonic
 def test_declaration_numbers_survive_ocr_errors(printed):
     found = find_numbers(printed, DECLARATION_FORMATS)
     assert [n.text for n in found] == ["ЕАЭС N RU Д-RU.РА01.В.71855/21"]
+
+
+def _shipped_formats(family: str) -> tuple[str, ...]:
+    return next(f.number_formats for f in load_families(RULES_DIR) if f.name == family)
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        # the English model reads a Cyrillic body code: П as II or N, Ю as HO/IO/EO/t0, Ф as ®
+        ("РОСС RU.IIT59.H75618", "РОСС RU.ПТ59.Н75618"),
+        ("РОСС RU.Xt029.H38503", "РОСС RU.ХЮ29.Н38503"),
+        ("ЕАЭС RU C-RU.NY71.B.61165/25", "ЕАЭС RU С-RU.ПУ71.В.61165/25"),
+        ("ЕАЭС RU ‘C-RU.JI®80.B.29694/23", "ЕАЭС RU С-RU.ЛФ80.В.29694/23"),
+        ("РОСС RU.32365.04CTHO1.0C07.28261", "РОСС RU.32365.04СТЮ1.ОС07.28261"),
+        ("РОСС RU.32536.04CTEO1.0C17.43731", "РОСС RU.32536.04СТЮ1.ОС17.43731"),
+        ("РОСС КЧЦ.32607.04ЖЛНО.ОС01.41728", "РОСС RU.32607.04ЖЛН0.ОС01.41728"),  # RU as КЧЦ
+        # a code that reads letter by letter is never merged into one letter
+        ("РОСС RU.НО52.Н10051", "РОСС RU.НО52.Н10051"),
+        ("РОСС RU.32607.04ЖЛН0.ОС01.41728", "РОСС RU.32607.04ЖЛН0.ОС01.41728"),
+    ],
+)
+def test_body_codes_read_by_the_english_model_are_repaired(printed, canonical):
+    found = find_numbers(f"№ {printed} |", _shipped_formats("conformity_certificate"))
+    assert [n.text for n in found] == [canonical]
+
+
+@pytest.mark.parametrize(
+    "printed", ["ЕАЭС М RU Jf-RU. РАО5.В. 44604/25", "РОСС RU JJ-RU.PA05.B.44604/25"]
+)
+def test_declaration_letter_d_read_as_two_characters(printed):
+    found = find_numbers(printed, _shipped_formats("conformity_declaration"))
+    assert [n.text[-20:] for n in found] == ["Д-RU.РА05.В.44604/25"]
 
 
 @pytest.mark.parametrize("country", ["ВО", "КУ", "БУ", "RO"])
@@ -252,6 +287,16 @@ def test_manufacturer_is_normalised_with_its_legal_form(printed):
     assert extract_document(text).fields["manufacturer"] == "ООО «БетонСтрой»"
 
 
+def test_unclosed_quote_does_not_swallow_the_address():
+    text = (
+        "ООО «Северный завод Е 423582, г. Набережные Челны\nПАСПОРТ № 663/25\n"
+        "Наименование продукции: Праймер битумный\n"
+    )
+    result = extract_document(text)
+    assert result.fields["manufacturer"] == "ООО «Северный завод Е»"
+    assert result.status == "needs_review"  # an unclosed name is not trusted
+
+
 def test_manufacturer_is_not_the_certification_body_or_the_customer():
     text = (
         "ПАСПОРТ № 1 от 01.02.2026\nОрган по сертификации ООО «Сертификат-Центр»\n"
@@ -321,6 +366,49 @@ def test_validity_range_phrasings():
         fields = extract_document(base + tail).fields
         assert (fields["valid_from"], fields["valid_to"]) == (start, end), tail
         assert fields["issue_date"] == start
+
+
+def test_garbled_date_labels_still_give_the_dates():
+    page = (
+        "ДЕКЛАРАЦИЯ О СООТВЕТСТВИИ\nЗаявитель ООО «Карьер»\nИзготовитель ООО «Карьер»\n"
+        "заявляет, что Щебень гранитный фракции 5-20 мм\n"
+        "Декларация о соответствии действительна с даты регистрации no 20.02.2026 включительно\n"
+        "Регистрационный номер декларации о соответствии: ЕАЭС N RU Д-RU.РА05.В.44604/25\n"
+        "‚ Дата ра декларации о соответствии: 21.02. 2025\n"
+    )
+    fields = extract_document(page).fields
+    assert fields["issue_date"] == fields["valid_from"] == date(2025, 2, 21)
+    assert fields["valid_to"] == date(2026, 2, 20)  # `по` OCR'd as `no`
+    apostrophe = page.replace("Дата ра декларации о соответствии", "Дата’регистрации")
+    assert extract_document(apostrophe).fields["issue_date"] == date(2025, 2, 21)
+
+
+def test_batch_in_a_wide_table_row_is_told_from_the_heat_number():
+    page = (
+        "ООО «КвадратСталь»\nСЕРТИФИКАТ КАЧЕСТВА № 43202\nДата выдачи: 12.10.2026\n"
+        "Наименование продукции: Арматурная сталь А500С d8 мм\n"
+        "Ne ane № Kaace 9, мм Длина, Кот ВО Maced, 9 с. % Mn, % Изгиб -\n"
+        "партии | | М | пачек | Н/мм? | Н/мм? |\n"
+        "789268 1012-06 А500С 8 12,0 11 26,476 0,19 1,16 0,37 584 694 16 удовл.\n"
+        "Итого масса нетто: 26,476 т\nНачальник ОТК И.И. Уваров\n"
+    )
+    fields = extract_document(page).fields
+    assert fields["batch_number"] == "1012-06"
+    assert (fields["quantity"], fields["unit"]) == (26.476, "т")
+
+
+def test_concrete_ticket_volume_in_the_table_row_under_its_title():
+    page = (
+        "ООО «Бетон № 6»\nДокумент о качестве бетонной смеси заданного качества "
+        "партии № 991/05 от 16.05.2026\n"
+        "Время № авто Наименование смеси Нормативный Объём, П F W Кл. ЕРН\n"
+        "отгрузки документ м3\n"
+        "11:25 К 210 ЕА 16 Бетонная смесь БСТ В7,5 П3 F200 W6 ГОСТ 7473-2010 9,0 П3 F200 W6 I\n"
+        "Выдал (лаборант) Трофимов В.С.\n"
+    )
+    fields = extract_document(page).fields
+    assert (fields["quantity"], fields["unit"]) == (9.0, "м3")
+    assert fields["batch_number"] == "991/05"
 
 
 def test_refusal_letter_number_is_the_outgoing_number():
@@ -419,7 +507,7 @@ def test_score_requisites_normalises_before_comparing():
     assert report["fields"]["issue_date"]["accuracy"] == 1.0
     assert report["fields"]["standard"] == {"correct": 0, "total": 1, "accuracy": 0.0}
     assert report["fields"]["doc_type"] == {"correct": 1, "total": 2, "accuracy": 0.5}
-    assert report["fields"]["batch_number"] == {"correct": 0, "total": 0, "accuracy": None}
+    assert report["fields"]["batch_number"] == {"correct": 0, "total": 0, "accuracy": 1.0}
     assert report["overall"] == pytest.approx(7 / 9)
     missing = [e for e in report["errors"] if e["first_page"] == 2]
     assert missing and missing[0]["expected"] == "document"

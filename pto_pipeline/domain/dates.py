@@ -1,7 +1,8 @@
 """Russian dates as printed on quality documents and in registers.
 
 Supported forms: `12.03.2026`, `12.03.26`, `12,03.2026` (OCR comma), `12/03/2026`,
-`12-03-2026`, `2026-03-12`, `«12» марта 2026 г.`, `12 марта 2026 года`. Month names are
+`12-03-2026`, `2026-03-12`, `«12» марта 2026 г.`, `12 марта 2026 года`, `«Об» июля 2030`
+(a quoted day with OCR'd digits: О/о -> 0, б -> 6, з -> 3). Month names are
 read in the genitive (and nominative), with Latin look-alike letters folded, so an OCR'd
 `12 мapтa 2026` is still a date. Batch numbers such as `12/03-24` (mixed separators) are
 not dates, and impossible dates (`31.02.2026`) are rejected.
@@ -68,7 +69,7 @@ _NUMERIC = re.compile(
     rf"(?![0-9])"
 )
 _TEXTUAL = re.compile(
-    r"(?<![0-9])(?:[«\"'“„<`‘]{1,2}\s*)?(?P<d>[0-3]?[0-9])\s*(?:[»\"'”>`’]{1,2})?\s*"
+    r"(?<![0-9])(?P<q>[«\"'“„<`‘]{1,2}\s*)?(?P<d>[0-3оз]?[0-9обз])\s*(?:[»\"'”>`’]{1,2})?\s*"
     rf"(?P<m>{_MONTH_WORD})\.?\s*(?P<y>[12][0-9]{{3}}|[0-9]{{2}}(?=\s*г))(?![0-9])"
     r"(?P<tail>\s*(?:года|г\.?(?![а-я])))?"
 )
@@ -112,8 +113,16 @@ def _from_numeric(m: re.Match[str]) -> date | None:
     return None
 
 
+_DAY_LOOKALIKES = str.maketrans("обз", "063")
+
+
 def _from_textual(m: re.Match[str]) -> date | None:
-    return _make(int(m.group("d")), _MONTHS[m.group("m")[:3]], _year(m.group("y")))
+    day = m.group("d")
+    if not day.isdigit():  # `«Об» июля`: OCR'd digits, trusted only inside the day's quotes
+        if m.group("q") is None:
+            return None
+        day = day.translate(_DAY_LOOKALIKES)
+    return _make(int(day), _MONTHS[m.group("m")[:3]], _year(m.group("y")))
 
 
 def find_dates(text: str) -> list[tuple[date, int, int]]:

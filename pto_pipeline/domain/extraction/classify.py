@@ -133,6 +133,16 @@ def _title_strength(anchor: Anchor, page: _Page) -> float:
     return 0.9 * standalone or 0.25 * anchor_strength(anchor, page.title)
 
 
+def _specific_enough(family: Family, page: _Page) -> bool:
+    """A family that refines another (concrete, rebar) is taken only when the page shows
+    several of its own marks: a precast passport naming «класс бетона» once is not a
+    concrete batch document."""
+    if not family.min_own_anchors:
+        return True
+    hits = sum(anchor_strength(a, page.text) >= 0.9 for a in family.own_anchors)
+    return hits >= family.min_own_anchors
+
+
 def _score(family: Family, page: _Page, raw_text: str) -> _Score:
     title_sq, page_sq, text = page.title, page.text, raw_text
     title = max(
@@ -168,7 +178,9 @@ def _classify_cached(text: str) -> Classification:
         lines=[sq for line in first_page.splitlines() if (sq := squash_search(line))],
         text=squash_search(text),
     )
-    scores = [_score(f, page, text) for f in families() if not f.fallback]
+    scores = [
+        _score(f, page, text) for f in families() if not f.fallback and _specific_enough(f, page)
+    ]
     best = max(scores, key=lambda s: (round(s.score, 6), s.body, -s.family.depth), default=None)
     if best is None or best.score < rules.min_family_score:
         fallback = next((f for f in families() if f.fallback), None)

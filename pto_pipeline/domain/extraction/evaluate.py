@@ -14,7 +14,9 @@ are compared after normalisation:
 - every other field (`doc_type`, `doc_number`, `standard`, `batch_number`, `unit`):
   equal after `fold()` with quotes, spaces and punctuation removed.
 
-A truth record with no prediction counts all its non-null fields as wrong.
+A truth record with no prediction counts all its non-null fields as wrong; a predicted
+record with no truth is listed in `errors` only. A field never counted (total 0) has
+accuracy 1.0 (nothing to get wrong), so reports can always format it as a number.
 """
 
 from __future__ import annotations
@@ -144,14 +146,14 @@ def score_requisites(predicted: list[dict], truth: list[dict]) -> dict:
                 }
             )
     fields = {
-        name: {"correct": c, "total": t, "accuracy": (c / t if t else None)}
+        name: {"correct": c, "total": t, "accuracy": (c / t if t else 1.0)}
         for name, (c, t) in counts.items()
     }
     correct = sum(c for c, _ in counts.values())
     total = sum(t for _, t in counts.values())
     return {
         "fields": fields,
-        "overall": correct / total if total else None,
+        "overall": correct / total if total else 1.0,
         "documents": len(truth),
         "errors": errors,
     }

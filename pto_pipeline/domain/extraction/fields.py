@@ -40,7 +40,8 @@ class Span:
 
 _SIGN_AT = re.compile(rf"[\s:.]*{NUMBER_SIGN}[\s:.]*")
 _SEPARATORS = re.compile(r"[\s:.\-–—=|]*")
-_TOKEN = re.compile(r"[0-9a-zа-я][0-9a-zа-я/\-.]*")
+# `26-000518`, `12/03-24`, `ТН-5521`; OCR may put a space after a dash: `26- 921121`
+_TOKEN = re.compile(r"[0-9a-zа-я]+(?:[/\-.] ?[0-9a-zа-я]+)*[/\-.]?")
 _CELL_SPLIT = re.compile(r"\s{3,}|\s*\|\s*|\t")
 _NUM = r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?"
 _QUOTES_OPEN = r"(?:<<|«|\"|“|„|''|'|<)"
@@ -233,11 +234,60 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in cells if text[s:e].strip()]
 
 
+# --- table rows under column titles -------------------------------------------------
+
+
+_ROW_CELL = re.compile(r"[^\s|]+")
+_HEADER_DEPTH = 3  # a column title may wrap over this many lines above the data row
+
+
+def _row_value(ctx: Context, rule: FieldRule) -> tuple[int, int] | None:
+    """A value recognised by its form (`row_value`) in the data row under a table whose
+    column titles carry the field's label. OCR joins cells with single spaces, so the
+    column cannot be found by position; the value's form tells it from its neighbours
+    (a batch `615/26` beside a heat number `259633`)."""
+    if rule.row_value is None:
+        return None
+    for label in rule.labels:
+        for m in label.pattern.finditer(ctx.search):
+            if _excluded(ctx, rule, m.start()):
+                continue
+            row = _data_row_below(ctx, m.start())
+            if row is None:
+                continue
+            for value in rule.row_value.finditer(ctx.search, *row):
+                if not ctx.date_at(value.start()) and not ctx.is_foreign_number(
+                    value.start(), value.end()
+                ):
+                    return value.start(), value.end()
+    return None
+
+
+def _data_row_below(ctx: Context, pos: int) -> tuple[int, int] | None:
+    """The first line of figures (at least 4 cells, most of them with digits) within a
+    few lines under `pos`: the row a column title at `pos` heads."""
+    line = ctx.line_bounds(pos)
+    for _ in range(_HEADER_DEPTH):
+        below = ctx.next_line(line[0])
+        if below is None:
+            return None
+        cells = _ROW_CELL.findall(ctx.search, *below)
+        with_digits = sum(bool(re.search(r"[0-9]", c)) for c in cells)
+        if len(cells) >= 4 and with_digits * 2 >= len(cells):
+            return below
+        line = below
+    return None
+
+
 # --- tokens and numbers ---------------------------------------------------------------
 
 
 def find_token(ctx: Context, rule: FieldRule) -> Found | None:
     """A document or batch number after its label (`Паспорт № 123`, `партия 12/03-24`)."""
+    if in_row := _row_value(ctx, rule):
+        start, end = in_row
+        raw = ctx.text[start:end]
+        return Found(repair_number_token(raw), 0.75, start, end)
     for span in value_spans(ctx, rule, window=60):
         m = _TOKEN.match(ctx.search, span.start, span.end)
         if not m or not _acceptable_token(ctx, m):
@@ -315,12 +365,16 @@ def _organizations(ctx: Context) -> Iterator[Found]:
         if group == "n":  # inner quotes as «»
             raw = re.sub(rf"{_QUOTES_OPEN}\s*", "«", raw, count=1)
             raw = re.sub(rf"\s*{_QUOTES_CLOSE}$", "»", raw)
+        certainty = 0.8 if group == "w" else 1.0
+        if group == "q" and not re.search(rf"{_QUOTES_CLOSE}$", m.group()):
+            # no closing quote: the name runs into the address (`«Завод Е 423582, г. …`)
+            raw = re.split(r"[,;]|\s[0-9]{3,}", raw, maxsplit=1)[0]
+            certainty = 0.7
         name = clean_spaces(repair_words(raw)).strip(" .,;:-")
         if len(re.sub(r"[^A-Za-zА-Яа-яЁё0-9]", "", name)) < 2:
             continue
         if any(p.search(search_form(name)) for p in ctx.common.organization_name_exclude):
             continue  # «Центр сертификации», «Испытательная лаборатория»: never a maker
-        certainty = 0.8 if group == "w" else 1.0
         yield Found(f"{form} «{name}»", certainty, m.start(), m.end())
 
 
@@ -339,7 +393,8 @@ def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
         end = min(span.end, span.start + _nth_line_end(ctx.search[span.start :], 3))
         for org in ctx.organizations:
             if span.start <= org.start < end:
-                return Found(org.value, 0.9 * org.certainty * span.certainty, org.start, org.end)
+                value = _consensus_form(ctx, org.value)
+                return Found(value, 0.9 * org.certainty * span.certainty, org.start, org.end)
     if rule.fallback != "first":
         return None
     labels = [m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search)]
@@ -351,7 +406,15 @@ def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
     counts = Counter(o.value for o in candidates)
     best = max(candidates, key=lambda o: (counts[o.value], -o.start))
     repeated = counts[best.value] > 1 or best.start < _nth_line_end(ctx.search, 3)
-    return Found(best.value, (0.8 if repeated else 0.65) * best.certainty, best.start, best.end)
+    value = _consensus_form(ctx, best.value)
+    return Found(value, (0.8 if repeated else 0.65) * best.certainty, best.start, best.end)
+
+
+def _consensus_form(ctx: Context, value: str) -> str:
+    """The legal form printed most often with this name (OCR drops letters: ЗАО -> АО)."""
+    name = value[value.index("«") :]
+    forms = Counter(o.value for o in ctx.organizations if o.value.endswith(name))
+    return max(forms, key=lambda v: (forms[v], len(v)))
 
 
 def _nth_line_end(text: str, n: int) -> int:
@@ -380,7 +443,19 @@ def _org_excluded(ctx: Context, pos: int, manufacturer_labels: list[int]) -> boo
 
 
 def find_text(ctx: Context, rule: FieldRule, other_labels: list[re.Pattern[str]]) -> Found | None:
-    """A product name: the labelled line (and up to `max_lines` continuation lines)."""
+    """A product name: the labelled line (and up to `max_lines` continuation lines); a
+    name found by its own form (`patterns`) when no label gives one, or a cleaner one."""
+    labelled = _labelled_text(ctx, rule, other_labels)
+    if labelled is not None and labelled.certainty >= 0.85 * 0.9:
+        return labelled
+    unlabelled = _pattern_text(ctx, rule)
+    candidates = [c for c in (labelled, unlabelled) if c is not None]
+    return max(candidates, key=lambda c: c.certainty, default=None)
+
+
+def _labelled_text(
+    ctx: Context, rule: FieldRule, other_labels: list[re.Pattern[str]]
+) -> Found | None:
     for span in value_spans(ctx, rule, window=rule.window):
         span = _skip_nested_label(ctx, rule, span)
         quoted = _QUOTED_VALUE.match(ctx.search, span.start)
@@ -398,19 +473,19 @@ def find_text(ctx: Context, rule: FieldRule, other_labels: list[re.Pattern[str]]
         if value and not _is_label(rule, value) and _looks_right(rule, value):
             value = _append_details(ctx, rule, _repair_grades(rule, value))
             return Found(value, 0.85 * span.certainty * _legibility(value), start, end)
-    for pattern in rule.patterns:  # a standard designation printed anywhere
+    return None
+
+
+def _pattern_text(ctx: Context, rule: FieldRule) -> Found | None:
+    """A name printed without a label, recognised by its own form."""
+    for pattern in rule.patterns:
         m = pattern.search(ctx.search)
         if not m:
             continue
-        end = min(
-            (
-                s.start()
-                for s in (p.search(ctx.search, m.start(), m.end()) for p in rule.stop)
-                if s and s.start() > m.start()
-            ),
-            default=m.end(),
-        )
-        if value := _clean_text(ctx, m.start(), end):
+        stops = (stop.search(ctx.search, m.start() + 1, m.end()) for stop in rule.stop)
+        end = min((s.start() for s in stops if s), default=m.end())
+        value = _clean_text(ctx, m.start(), end)
+        if value and not _is_label(rule, value):
             value = _repair_grades(rule, value)
             return Found(value, 0.7 * _legibility(value), m.start(), end)
     return None
@@ -430,9 +505,16 @@ def _repair_grades(rule: FieldRule, value: str) -> str:
 
 
 def _is_label(rule: FieldRule, value: str) -> bool:
-    """`заявляет, что продукция` / `изготовленная`: a label where the value should be."""
+    """`продукция` / `в лице заявляет, что`: labels where the value should be (two-column
+    forms OCR the label column as one block)."""
     folded = search_form(value)
-    return any(label.pattern.fullmatch(folded) for label in rule.labels)
+    if any(label.pattern.fullmatch(folded) for label in rule.labels):
+        return True
+    # a phrase that only ever introduces a value (`заявляет, что`, not `бетонная смесь:`)
+    return any(
+        not label.single_word and not label.colon and label.pattern.search(folded)
+        for label in rule.labels
+    )
 
 
 def _legibility(value: str) -> float:
@@ -568,7 +650,26 @@ def find_quantity(ctx: Context, rule: FieldRule) -> Found | None:
         unit = unit or _last_unit_in(ctx, *span.unit_zone)
         number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
         return Found((number, unit), 0.85 * span.certainty, m.start("num"), m.end("num"))
-    return None
+    return _quantity_in_row(ctx, rule)
+
+
+def _quantity_in_row(ctx: Context, rule: FieldRule) -> Found | None:
+    """A quantity in the data row under its column title; the unit is the first one
+    printed in the titles after the label (`Объём, | м3`)."""
+    found = _row_value(ctx, rule)
+    if found is None:
+        return None
+    start, end = found
+    raw = ctx.search[start:end]
+    number = float(re.sub(r"[ \u00a0]", "", raw).replace(",", "."))
+    header_start = max(
+        (m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search, 0, start)),
+        default=start,
+    )
+    unit = next(
+        (ctx.unit_at(u) for u in ctx.unit_regex.finditer(ctx.search, header_start, start)), None
+    )
+    return Found((number, unit), 0.6, start, end)
 
 
 def _unit_after(ctx: Context, pos: int) -> str | None:

@@ -15,13 +15,27 @@ from dataclasses import dataclass
 from functools import cache
 
 _SLOT = re.compile(r"\{([LADN])(\d*)(?:-(\d+))?\}")
-_LETTER = "[А-ЯЁа-яёABCEHKMOPTXYJacekmopxyj03]"
+_LETTER = "[А-ЯЁа-яёABCEHKMOPTXYJINacekmopxyjr03®]"
 _LATIN = "[A-Za-zА-Яа-я0]"
-_LETTER_OR_EL = f"(?:{_LETTER}|/1|/l|JI)"  # Л is often read as `/1` or `JI`
+# Letters OCR'd as two characters (the English model reads a Cyrillic body code):
+# Л as `/1`, `/I` or `JI`, Ж as `)K` or `>K`, П as `II`, Ю as `HO`, `IO`, `EO` or `tO`.
+_MULTI_CHAR_LETTERS = {
+    "/1": "Л",
+    "/l": "Л",
+    "/I": "Л",
+    "JI": "Л",
+    ")K": "Ж",
+    ">K": "Ж",
+    "II": "П",
+    **{a + b: "Ю" for a in "HIEt" for b in "OО0"},
+}
+_LETTER_OR_EL = "(?:" + "|".join(re.escape(k) for k in _MULTI_CHAR_LETTERS) + f"|{_LETTER})"
 _DIGIT = "[0-9OОoоЗзlI|]"
 _SIGN = r"(?:(?:№|N[oOоОeеsº°]?|М)\.?)?"
-# OCR readings of fixed letters (rus+eng tesseract reads a Latin `RU` as `ВО`, `КУ`, `БУ`).
-_EXTRA_LOOKALIKES = {"Д": "J", "З": "3", "О": "0", "Э": "З3", "R": "ВКБЯРP", "U": "ОУYЦИ0"}
+# OCR readings of fixed letters (rus+eng tesseract reads a Latin `RU` as `ВО`, `КУ`, `БУ`,
+# `КЧЦ`; `Д` as `J` or `Jf`).
+_EXTRA_LOOKALIKES = {"Д": "J", "З": "3", "О": "0", "Э": "З3", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
+_EXTRA_SUFFIX = {"Д": "[fl1iJ]?", "U": "[ОУYЦИЧ0]?"}
 # Country codes seen on EAEU and national numbers; an OCR'd code outside the list that
 # looks like `RU` (first letter read as В/К/Б/Я/Р, second as О/У/Ц/И) is `RU`.
 _COUNTRIES = {"RU", "BY", "KZ", "AM", "KG", "CN", "TR", "DE", "IT", "PL", "FI", "UZ", "IN"}
@@ -29,7 +43,10 @@ _RU_FIRST, _RU_SECOND = set("RВКБЯРPBK"), set("UОУYЦИЧ0OV")
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LATIN_TWINS = dict(zip("АВСЕНКМОРТХУ", "ABCEHKMOPTXY", strict=True))
 _CYRILLIC_TWINS = {v: k for k, v in _LATIN_TWINS.items()}
-_LETTER_FIX = str.maketrans({**_CYRILLIC_TWINS, "0": "О", "3": "З", "J": "Д"})
+# N is a Cyrillic П read by the English model (И comes out as М, which cannot be told apart).
+_LETTER_FIX = str.maketrans(
+    {**_CYRILLIC_TWINS, "0": "О", "3": "З", "J": "Д", "I": "Г", "R": "Г", "N": "П", "®": "Ф"}
+)
 _DIGIT_FIX = str.maketrans(
     {"O": "0", "О": "0", "o": "0", "о": "0", "З": "3", "з": "3", "l": "1", "I": "1", "|": "1"}
 )
@@ -47,11 +64,12 @@ class NumberMatch:
 class _Compiled:
     regex: re.Pattern[str]
     parts: tuple[tuple[str, str], ...]  # (kind, literal text or slot kind)
+    sizes: tuple[tuple[int, int], ...]  # (min, max) length of each slot
 
 
 def _literal(ch: str) -> str:
     if ch == " ":
-        return r"[\s.,:]*"  # `РОСС. RU`
+        return r"[\s.,:‘’'`]*"  # `РОСС. RU`, `RU ‘C-RU`
     if ch in ".,":
         return r"\s*[.,]\s*"
     if ch in "-–":
@@ -64,7 +82,12 @@ def _literal(ch: str) -> str:
     variants = {upper, ch.lower(), _LATIN_TWINS.get(upper, ""), _CYRILLIC_TWINS.get(upper, "")}
     variants |= {v.lower() for v in variants}
     variants |= set(_EXTRA_LOOKALIKES.get(upper, ""))
-    return "[" + "".join(sorted(re.escape(v) for v in variants if v)) + "]"
+    return (
+        "["
+        + "".join(sorted(re.escape(v) for v in variants if v))
+        + "]"
+        + _EXTRA_SUFFIX.get(upper, "")
+    )
 
 
 def _slot(kind: str, low: int, high: int) -> str:
@@ -80,6 +103,7 @@ def _slot(kind: str, low: int, high: int) -> str:
 def _compile(template: str) -> _Compiled:
     regex = [r"(?<![0-9A-Za-zА-Яа-яЁё])"]
     parts: list[tuple[str, str]] = []
+    sizes: list[tuple[int, int]] = []
     pos = 0
     for m in _SLOT.finditer(template):
         for ch in template[pos : m.start()]:
@@ -90,15 +114,16 @@ def _compile(template: str) -> _Compiled:
         high = int(m.group(3) or low)
         regex.append(f"({_slot(kind, low, high)})")
         parts.append(("slot", kind))
+        sizes.append((low, high))
         pos = m.end()
     for ch in template[pos:]:
         regex.append(_literal(ch))
     parts.append(("lit", template[pos:]))
     regex.append(r"(?![0-9])")
-    return _Compiled(re.compile("".join(regex)), tuple(parts))
+    return _Compiled(re.compile("".join(regex)), tuple(parts), tuple(sizes))
 
 
-def _canonical_slot(kind: str, raw: str) -> tuple[str, int]:
+def _canonical_slot(kind: str, raw: str, size: tuple[int, int]) -> tuple[str, int]:
     """Canonical text of one slot and how many letter/digit swaps were repaired."""
     raw = re.sub(r"\s", "", raw)
     if kind == "N":
@@ -106,8 +131,13 @@ def _canonical_slot(kind: str, raw: str) -> tuple[str, int]:
     if kind == "D":
         return raw.translate(_DIGIT_FIX), sum(1 for ch in raw if not ch.isdigit())
     if kind == "L":
-        raw = re.sub(r"/1|/l|JI", "Л", raw)
-        return raw.upper().translate(_LETTER_FIX), sum(1 for ch in raw.upper() if ch in "03J")
+        # two-character readings only when the slot cannot be read letter by letter
+        # (`НО52` is Н, О; `CTHO1` in a three-letter slot is С, Т, Ю)
+        if not (re.fullmatch(f"{_LETTER}+", raw) and size[0] <= len(raw) <= size[1]):
+            for wrong, letter in _MULTI_CHAR_LETTERS.items():
+                raw = raw.replace(wrong, letter)
+        fixed = raw.upper().translate(_LETTER_FIX)
+        return fixed, sum(1 for ch in raw.upper() if ch in "03JIRN®")
     return _country(raw.upper())
 
 
@@ -125,11 +155,12 @@ def _render(compiled: _Compiled, m: re.Match[str]) -> tuple[str, int]:
     out: list[str] = []
     repairs = 0
     group = 1
+    sizes = iter(compiled.sizes)
     for kind, value in compiled.parts:
         if kind == "lit":
             out.append(value)
             continue
-        fixed, fixes = _canonical_slot(value, m.group(group))
+        fixed, fixes = _canonical_slot(value, m.group(group), next(sizes))
         out.append(fixed)
         repairs += fixes
         group += 1

@@ -27,9 +27,9 @@ RULES_DIR = Path(__file__).with_name("rules")
 
 # Any OCR'd rendering of the number sign, in `search_form` text.
 NUMBER_SIGN = r"(?:№|n[оеs°º]?\.?|#|(?<![а-яa-z])м(?=\s*[0-9о]))"
-_CHAR_CLASS = {"о": "[о0]", "з": "[з3]", "э": "[эз3]", "д": "[дj]"}
+_CHAR_CLASS = {"о": "[о0]", "з": "[з3]", "э": "[эз3]", "д": "[дj]", "п": "[пn]"}
 _WORD_SEPARATOR = r"[\s\-–—]*"
-_WORD_JOIN = r"[\s,]*"
+_WORD_JOIN = r"[\s,'’‘`]*"  # OCR puts stray apostrophes between words
 
 
 def phrase_pattern(phrase: str) -> str:
@@ -97,6 +97,7 @@ class FieldRule:
     followed_by: tuple[re.Pattern[str], ...] = ()  # organisation right before these phrases
     value_pattern: re.Pattern[str] | None = None  # a text value must contain this
     replace: tuple[tuple[re.Pattern[str], str], ...] = ()  # OCR repairs of known grades
+    row_value: re.Pattern[str] | None = None  # the value's form in a table row under its title
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,8 @@ class Family:
     title_anchors: tuple[Anchor, ...]
     body_anchors: tuple[Anchor, ...]
     negative_anchors: tuple[Anchor, ...]
+    own_anchors: tuple[Anchor, ...]  # a family that extends another: its own title+body
+    min_own_anchors: int  # ... of which this many must be on the page to prefer it
     number_formats: tuple[str, ...]
     fields: dict[str, FieldRule]
     date_roles: tuple[DateRole, ...]
@@ -142,11 +145,17 @@ class Common:
     field_names: dict[str, str] = field(default_factory=dict)
 
 
+MIN_ANCHOR_LETTERS = 5
+
+
 def _anchors(items: list[Any] | None) -> tuple[Anchor, ...]:
     anchors = []
     for item in items or []:
         phrase, weight = (item, 1.0) if isinstance(item, str) else (item["phrase"], item["weight"])
-        anchors.append(Anchor(phrase, squash_search(phrase), float(weight)))
+        squashed = squash_search(phrase)
+        if len(squashed) < MIN_ANCHOR_LETTERS:  # `бст` is found inside any squashed text
+            raise ValueError(f"anchor {phrase!r} is too short to be told apart from noise")
+        anchors.append(Anchor(phrase, squashed, float(weight)))
     return tuple(anchors)
 
 
@@ -187,6 +196,7 @@ def _field(name: str, spec: dict[str, Any]) -> FieldRule:
         followed_by=_patterns(spec.get("followed_by")),
         value_pattern=re.compile(spec["value_pattern"]) if spec.get("value_pattern") else None,
         replace=tuple((re.compile(r["pattern"]), r["value"]) for r in spec.get("replace", [])),
+        row_value=re.compile(spec["row_value"]) if spec.get("row_value") else None,
     )
 
 
@@ -227,7 +237,10 @@ def _resolve(name: str, raw: dict[str, dict[str, Any]]) -> tuple[dict[str, Any],
         return spec, 0
     parent, depth = _resolve(parent_name, raw)
     own = {k: v for k, v in spec.items() if k != "extends"}
-    return _merge(own, {k: v for k, v in parent.items() if k != "fallback"}), depth + 1
+    merged = _merge(own, {k: v for k, v in parent.items() if k not in ("fallback", "own_anchors")})
+    anchors = spec.get("anchors", {})
+    merged["own_anchors"] = [*anchors.get("title", []), *anchors.get("body", [])]
+    return merged, depth + 1
 
 
 def _family(name: str, spec: dict[str, Any], depth: int) -> Family:
@@ -240,6 +253,8 @@ def _family(name: str, spec: dict[str, Any], depth: int) -> Family:
         title_anchors=_anchors(anchors.get("title")),
         body_anchors=_anchors(anchors.get("body")),
         negative_anchors=_anchors(anchors.get("negative")),
+        own_anchors=_anchors(spec.get("own_anchors")),
+        min_own_anchors=int(spec.get("min_own_anchors", 2 if depth else 0)),
         number_formats=tuple(spec.get("number_formats", [])),
         fields={k: _field(k, v) for k, v in spec.get("fields", {}).items()},
         date_roles=tuple(_date_role(item) for item in spec.get("date_roles", [])),
