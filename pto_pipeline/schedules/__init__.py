@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pto_pipeline.partitions import projects_partitions
 from pto_pipeline.jobs import build_project_job
+from pto_pipeline.partitions import projects_partitions
 
 
 @dg.schedule(

@@ -6,9 +6,9 @@ import time
 
 import dagster as dg
 
-from pto_pipeline.partitions import projects_partitions
 from pto_pipeline.domain import inbox, watch
 from pto_pipeline.jobs import build_project_job
+from pto_pipeline.partitions import projects_partitions
 from pto_pipeline.resources import PtoSettings
 
 SENSOR_INTERVAL_SECONDS = 15
