@@ -7,6 +7,7 @@ import io
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fpdf import FPDF
 from PIL import Image, ImageChops, ImageDraw, ImageFont
@@ -221,3 +222,16 @@ def test_text_inside_a_ruled_table_is_read(tmp_path: Path) -> None:
     [row] = _run([path])
     for text in rows:
         assert _folded(text) in _folded(row["text"]), row["text"]
+
+
+def test_rule_removal_keeps_large_title_letters() -> None:
+    """Vertical strokes of a title in big type are not table rules."""
+    img = Image.new("L", (2480, 600), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((150, 150), "СЕРТИФИКАТ СООТВЕТСТВИЯ", fill=0, font=ImageFont.truetype(SERIF, 110))
+    draw.line((100, 450, 2380, 450), fill=0, width=4)  # a rule under it
+    before = np.asarray(img) < 140
+    after = np.asarray(ocr.remove_ruling(img)) < 140
+    title = np.s_[:400, :]
+    assert after[title].sum() >= 0.97 * before[title].sum()
+    assert after[430:470].sum() < 0.05 * before[430:470].sum()

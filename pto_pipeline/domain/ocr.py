@@ -319,7 +319,8 @@ def remove_ruling(gray: Image.Image) -> Image.Image:
     """Erase table rules and frames: tesseract's layout analysis takes ruled tables
     for pictures and drops the text in their cells."""
     ink = gray.point(lambda v: 255 if v < 140 else 0)
-    block = max(24, gray.width // 60)  # ~3.5 mm at 300 dpi: longer than any letter stroke
+    # ~8 mm at 300 dpi: longer than the strokes of title letters, shorter than table rules
+    block = max(40, gray.width // 25)
     lines = ImageChops.lighter(
         _runs_mask(ink, block, horizontal=True), _runs_mask(ink, block, horizontal=False)
     )
