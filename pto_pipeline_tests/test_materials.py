@@ -164,3 +164,15 @@ def test_the_same_material_written_differently_matches(line: str, document: str)
     result = compare(profile(line), profile(document))
     assert result.accepted, result.reason
     assert 0 < result.score <= 1
+
+
+def test_batch_document_without_a_readable_grade_is_not_matched_on_standard_alone() -> None:
+    line = profile("Бетонная смесь БСТ В25 П4 F150 W6", "ГОСТ 7473-2010")
+    unreadable_passport = profile("", "ГОСТ 7473-2010")
+    result = compare(line, unreadable_passport, batch=True)
+    assert not result.accepted
+    assert "не прочитаны" in result.reason and "класс" in result.reason
+    # A certificate for a family of mixes legitimately names no class.
+    assert compare(line, profile("Смеси бетонные", "ГОСТ 7473-2010")).accepted
+    # A passport that states the class still matches.
+    assert compare(line, profile("БСТ В25 П4", "ГОСТ 7473-2010"), batch=True).accepted

@@ -331,7 +331,15 @@ def _evaluate(lines: list[Line], docs: list[Doc]) -> Evaluation:
     similarity = text_similarity_matrix([x.profile for x in lines], [d.profile for d in docs])
     for j, doc in enumerate(docs):
         compared = [
-            (line, compare(line.profile, doc.profile, similarity[i][j]))
+            (
+                line,
+                compare(
+                    line.profile,
+                    doc.profile,
+                    similarity[i][j],
+                    batch=doc.doc_type == "quality_document",
+                ),
+            )
             for i, line in enumerate(lines)
         ]
         evaluation.by_doc[doc.document_id] = compared

@@ -438,6 +438,10 @@ def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], 
     return agreed, conflicts
 
 
+def _grade_labels(names: set[str]) -> list[str]:
+    return sorted({ATTRIBUTE_LABELS[n] for n in names})
+
+
 def text_similarity(line: MaterialProfile, doc: MaterialProfile) -> float:
     return float(fuzz.WRatio(line.fuzzy_text, doc.fuzzy_text))
 
@@ -455,9 +459,19 @@ def text_similarity_matrix(
 
 
 def compare(
-    line: MaterialProfile, doc: MaterialProfile, text_score: float | None = None
+    line: MaterialProfile,
+    doc: MaterialProfile,
+    text_score: float | None = None,
+    *,
+    batch: bool = False,
 ) -> Comparison:
-    """Decide whether a document product is the register line's material."""
+    """Decide whether a document product is the register line's material.
+
+    A batch document (passport, quality document) always states its grade; when
+    none of the line's grades (class, diameter, mark…) can be read from it, the
+    match would rest on the kind or the standard alone, so it is refused and the
+    engineer checks it by hand.
+    """
     if text_score is None:
         text_score = text_similarity(line, doc)
     if line.kind and doc.kind and line.kind != doc.kind:
@@ -468,6 +482,13 @@ def compare(
         reason = "; ".join(conflicts) + " — отклонён"
         return Comparison(False, 0.0, text_score, tuple(agreed), tuple(conflicts), reason)
 
+    line_grades = set(line.numeric) | set(line.discrete)
+    if batch and line_grades and not (line_grades & (set(doc.numeric) | set(doc.discrete))):
+        reason = (
+            f"в документе на партию не прочитаны {', '.join(_grade_labels(line_grades))} "
+            "— отклонён, сверьте с оригиналом"
+        )
+        return Comparison(False, 0.0, text_score, (), (), reason)
     line_attrs = len(line.attributes())
     attr_part = len(agreed) / line_attrs if line_attrs else text_score / 100
     score = round(0.5 * text_score / 100 + 0.5 * min(attr_part, 1.0), 3)

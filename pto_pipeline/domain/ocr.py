@@ -31,7 +31,7 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
 # Bump when preprocessing changes: it is part of the cache key.
-PREPROCESS_VERSION = "5"
+PREPROCESS_VERSION = "6"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
 
