@@ -97,6 +97,7 @@ def test_brick_grade_and_brand_in_quotes() -> None:
         ("ГОСТ Р 52544-2006", "ГОСТ Р 52544"),
         ("ТУ 5745-001-12345678-2015", "ТУ 5745-001-12345678"),
         ("ГOCT 34028-2016", "ГОСТ 34028"),  # Latin look-alikes from OCR
+        ("ГОСТ 8267-3", "ГОСТ 8267"),  # a year with a digit lost in OCR
     ],
 )
 def test_standard_numbers_with_or_without_year(text: str, expected: str) -> None:

@@ -267,8 +267,10 @@ def normalize_standard(kind: str, number: str) -> str:
     if len(groups) >= 2:
         last = groups[-1]
         is_year4 = len(last) == 4 and last[:2] in ("19", "20")
-        is_year2 = kind.startswith("ГОСТ") and len(groups) == 2 and len(last) == 2
-        if is_year4 or is_year2:
+        # In a ГОСТ number «NNNN-YY» the second group is always the year; one or three
+        # digits there is a year OCR damaged (8267-93 read as 8267-3), not another standard.
+        is_gost_year = kind.startswith("ГОСТ") and len(groups) == 2 and last.isdigit()
+        if is_year4 or (is_gost_year and len(last) <= 4):
             groups = groups[:-1]
     return f"{kind} {'-'.join(groups)}"
 
