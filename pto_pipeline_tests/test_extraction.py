@@ -517,3 +517,146 @@ def test_score_requisites_product_names_need_token_set_ratio_90():
     truth = [{"source_file": "f", "first_page": 1, "product_name": "Арматура А500С Ø16"}]
     wrong = [{"source_file": "f", "first_page": 1, "product_name": "Арматура А240 Ø10"}]
     assert score_requisites(wrong, truth)["overall"] == 0.0
+
+
+# A two-column form OCR'd column by column: every label first, then every value in the
+# same order; wrapped values (the customer's address) shift later values down a few lines.
+PROTOCOL_LABEL_BLOCK = """Испытательная лаборатория ООО «ТехКонтроль-Поволжье»
+443022, г. Самара, ул. Заводское шоссе, д. 5, тел. +7 (846) 200-11-22
+
+Аттестат аккредитации RA.RU.21АБ07
+
+ПРОТОКОЛ ИСПЫТАНИЙ № 3318
+
+1. Заказчик:
+
+—
+
+2. Объект испытаний:
+3. Изготовитель продукции:
+4. НД на продукцию:
+`5. Номер партии:
+6. Место отбора образцов:
+7. Дата отбора образцов:
+
+8. Дата проведения испытаний:
+
+.9. Методы испытаний:
+
+10: Условия испытаний:
+
+от 12.03.2026 г.
+
+Общество с ограниченной ответственностью «ВолгаМонтаж», 443013, Самарская
+область, г. Самара, ул. Мичурина, д. 40
+
+Прокат арматурный класса А500С диаметром 12 мм
+
+`АО «Средневолжский металлургический завод»
+
+ГОСТ 34028-2016
+11/03-27
+Склад строительной площадки, г. Самара, ул. Ново-Садовая
+10.03.2026
+12.03.2026
+
+ГОСТ 12004-81 «Сталь арматурная. Методы испытания на
+растяжение»; ГОСТ 14019-2003
+
+Результаты испытаний
+1 Предел текучести, Н/мм2 не менее 500 561"""
+
+
+def test_label_block_value_is_aligned_not_the_next_label():
+    fields = extract_document(PROTOCOL_LABEL_BLOCK, 0.9).fields
+    assert fields["batch_number"] == "11/03-27"
+    assert fields["doc_number"] == "3318"
+
+
+def test_label_block_quantity_takes_the_unit_from_its_label():
+    text = (
+        "ДОКУМЕНТ О КАЧЕСТВЕ № 77\n\nДата выдачи:\nНомер партии:\nКласс бетона:\n"
+        "Объём, мз:\nВодитель:\n\n5 марта 2026 г.\n12-88\nВ25\n6,5\nИванов И.И.\n"
+    )
+    fields = extract_document(text, 0.9).fields
+    assert (fields["batch_number"], fields["quantity"], fields["unit"]) == ("12-88", 6.5, "м3")
+
+
+def test_label_on_its_own_line_still_reads_the_value_below():
+    text = "ПАСПОРТ КАЧЕСТВА № 5\nНомер партии:\n412\nМасса партии, т:\n1,25\n"
+    fields = extract_document(text, 0.9).fields
+    assert (fields["batch_number"], fields["quantity"]) == ("412", 1.25)
+
+
+@pytest.mark.parametrize(
+    ("line", "batch"),
+    [
+        ("5. Номер партии: . ( _ 26/04-07 |", "26/04-07"),
+        ('"Номер партии и Б-70 о', "Б-70"),
+        ("Номер партии `30/03-11 |", "30/03-11"),
+    ],
+)
+def test_batch_number_after_ocr_cell_debris(line: str, batch: str):
+    text = f"ПАСПОРТ КАЧЕСТВА № 2184\nИзготовитель: ООО «Пример»\n{line}\n"
+    assert extract_document(text, 0.9).fields["batch_number"] == batch
+
+
+REBAR_TABLE = """СЕРТИФИКАТ КАЧЕСТВА № 4410
+Дата выдачи: 19.05.2026
+Изготовитель: АО «УралПрокат»
+Наименование продукции: Прокат арматурный А400 d28 мм
+| № плавки № _ | Класс 9, мм | Длина, | Кол-во | Macca, т | С, % | Mn, %
+_ партии , м пачек
+{row}
+"""
+
+
+@pytest.mark.parametrize(
+    ("row", "batch"),
+    [
+        ("247223 19/05- 52 А400 28 - 11,7 10 6, 616 0,22 1,19 0,45", "19/05-52"),
+        ("547510 | 80-12/25 | А500С", "80-12/25"),  # a row OCR broke after three cells
+    ],
+)
+def test_rebar_batch_in_table_row_read_by_its_form(row: str, batch: str):
+    text = REBAR_TABLE.format(row=row)
+    assert extract_document(text, 0.9).fields["batch_number"] == batch
+
+
+def test_batch_quantity_in_running_text_beats_the_mass_of_one_item():
+    text = (
+        "ПАСПОРТ № 726\nДата: 8 марта 2026 года\n"
+        "Настоящий документ выдан ООО «ЖБИ-Пример» в том, что продукция «Кольцо стеновое\n"
+        "КС 15.9», партия № 08/05-58 в количестве 21 ит., отгруженная в адрес ООО «Заказчик»,\n"
+        "изготовлена и принята в соответствии с требованиями ГОСТ 8020-2016.\n"
+        "Основные показатели:\n- Масса изделия, т: 1,27\n"
+    )
+    fields = extract_document(text, 0.9).fields
+    assert (fields["quantity"], fields["unit"]) == (21.0, "шт")
+
+
+def test_concrete_ticket_row_with_a_long_mix_name_gives_the_volume():
+    text = (
+        "ДОКУМЕНТ О КАЧЕСТВЕ БЕТОННОЙ СМЕСИ ЗАДАННОГО КАЧЕСТВА партии № 26-4411\n"
+        "Дата и время отгрузки: 12.03.2026 13:55\n"
+        "Г. Время | № авто | и. смеси. : | Нормативный Объём, II F | м | W |\n"
+        "отгрузки ° | `` документ. | куб. м |\n"
+        "13:55. - xX 703 Ур 52 _, Бетонная смесь тяжелого бетона БСТ B25 ГОСТ 7473-2010. "
+        "36,5 | 14 | F150 | W6 I\n"
+    )
+    fields = extract_document(text, 0.9).fields
+    assert (fields["quantity"], fields["unit"]) == (36.5, "м3")
+
+
+def test_rebar_mass_in_table_row_is_the_tonnes_figure_not_chemistry():
+    text = REBAR_TABLE.format(
+        row="742340 | 6-281 | А400 7 16 | реа _ 52,373 | 0,21 | 1,28 | 0,69 | 0,015 0,022"
+    ).replace("Macca, т", "Масса, т")
+    fields = extract_document(text, 0.9).fields
+    assert (fields["quantity"], fields["unit"]) == (52.373, "т")
+
+
+def test_batch_number_with_separators_is_kept_before_stray_unit_letters():
+    text = 'СЕРТИФИКАТ КАЧЕСТВА № 77\n"Номер партии и 22-08/26 т: о\n“Масса партии, т. о 10,572\n'
+    fields = extract_document(text, 0.9).fields
+    assert (fields["batch_number"], fields["quantity"]) == ("22-08/26", 10.572)

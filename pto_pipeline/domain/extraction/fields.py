@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 from ..dates import find_dates
@@ -264,7 +265,7 @@ def _row_value(ctx: Context, rule: FieldRule) -> tuple[int, int] | None:
 
 
 def _data_row_below(ctx: Context, pos: int) -> tuple[int, int] | None:
-    """The first line of figures (at least 4 cells, most of them with digits) within a
+    """The first line of figures (4 cells or more, most of them with digits) within a
     few lines under `pos`: the row a column title at `pos` heads."""
     line = ctx.line_bounds(pos)
     for _ in range(_HEADER_DEPTH):
@@ -273,9 +274,99 @@ def _data_row_below(ctx: Context, pos: int) -> tuple[int, int] | None:
             return None
         cells = _ROW_CELL.findall(ctx.search, *below)
         with_digits = sum(bool(re.search(r"[0-9]", c)) for c in cells)
-        if len(cells) >= 4 and with_digits * 2 >= len(cells):
+        # a row broken by OCR may keep just three cells, then all of them figures; a row with a
+        # long name in one cell (`Бетонная смесь тяжелого бетона БСТ …`) has many figures still
+        if with_digits >= 6 or (
+            (len(cells) >= 4 or with_digits == 3) and with_digits * 2 >= len(cells)
+        ):
             return below
         line = below
+    return None
+
+
+# --- two-column forms OCR'd as a block of labels, then a block of values -------------
+
+
+# a line that is only a label: `5. Номер партии:`, `Объём, м3:`
+_LABEL_ONLY = re.compile(
+    r"\s*[^\w\s]?\s*(?:[0-9]{1,2}[.):]\s*)?[а-яa-z][^\n:0-9]{1,60}:\s*"  # OCR: `\`5.`, `10:`
+)
+_WRAPPED_TITLE = re.compile(r"\s*[а-яa-z][а-яa-z ,()\-]{1,40}")  # `Подвижность (осадка`
+_MIN_BLOCK = 3
+_BLOCK_SLACK = 4  # value lines wrap: the value may come this many lines later
+
+
+def _nonempty_lines(ctx: Context, start: int, step: int) -> Iterator[tuple[int, int]]:
+    """Non-empty lines from the line holding `start`, downwards (1) or upwards (-1)."""
+    line = ctx.line_bounds(start)
+    while True:
+        line = ctx.next_line(line[0]) if step > 0 else _previous_line(ctx, line[0])
+        if line is None:
+            return
+        if re.search(r"[0-9а-яa-z]", ctx.search[line[0] : line[1]]):
+            yield line  # `—`, `|`: a ruled cell's border, neither a label nor a value
+
+
+def _previous_line(ctx: Context, pos: int) -> tuple[int, int] | None:
+    line_start, _ = ctx.line_bounds(pos)
+    while line_start > 0:
+        line = ctx.line_bounds(line_start - 1)
+        if ctx.search[line[0] : line[1]].strip():
+            return line
+        line_start = line[0]
+    return None
+
+
+def _is_block_label(ctx: Context, line: tuple[int, int], after: tuple[int, int] | None) -> bool:
+    text = ctx.search[line[0] : line[1]]
+    if _LABEL_ONLY.fullmatch(text):
+        return True
+    # a title wrapped over two lines: only its last line carries the colon
+    return (
+        after is not None
+        and _WRAPPED_TITLE.fullmatch(text) is not None
+        and _LABEL_ONLY.fullmatch(ctx.search[after[0] : after[1]]) is not None
+    )
+
+
+def block_values(ctx: Context, label_start: int) -> list[tuple[int, int]]:
+    """Value lines that may belong to the label at `label_start` when the form was OCR'd
+    as all its labels first, then all its values: the value of the k-th label is the
+    k-th value line, or a few lines later when earlier values wrapped."""
+    line = ctx.line_bounds(label_start)
+    if not _LABEL_ONLY.fullmatch(ctx.search[line[0] : line[1]]):
+        return []
+    index = 0
+    below = line
+    for above in _nonempty_lines(ctx, line[0], -1):
+        if not _is_block_label(ctx, above, below):
+            break
+        if _LABEL_ONLY.fullmatch(ctx.search[above[0] : above[1]]):
+            index += 1
+        below = above
+    size = index + 1
+    lines = list(islice(_nonempty_lines(ctx, line[0], 1), 60))
+    position = 0
+    while position < len(lines) and _is_block_label(
+        ctx, lines[position], lines[position + 1] if position + 1 < len(lines) else None
+    ):
+        if _LABEL_ONLY.fullmatch(ctx.search[slice(*lines[position])]):
+            size += 1
+        position += 1
+    if size < _MIN_BLOCK:
+        return []
+    values = lines[position:]
+    return values[index : index + _BLOCK_SLACK + 1]
+
+
+def _block_token(ctx: Context, label_start: int) -> tuple[int, int] | None:
+    """A number printed alone on its line in the value block (`26-999`, `845/26`)."""
+    for start, end in block_values(ctx, label_start):
+        text = ctx.search[start:end].strip(" |")
+        offset = ctx.search.index(text, start) if text else start
+        m = _TOKEN.fullmatch(ctx.search, offset, offset + len(text))
+        if m and _acceptable_token(ctx, m):
+            return m.start(), m.end()
     return None
 
 
@@ -286,15 +377,34 @@ def find_token(ctx: Context, rule: FieldRule) -> Found | None:
     """A document or batch number after its label (`Паспорт № 123`, `партия 12/03-24`)."""
     if in_row := _row_value(ctx, rule):
         start, end = in_row
-        raw = ctx.text[start:end]
+        raw = re.sub(r"([/\-]) ", r"\1", ctx.text[start:end])  # OCR'd `19/05- 52`
         return Found(repair_number_token(raw), 0.75, start, end)
     for span in value_spans(ctx, rule, window=60):
-        m = _TOKEN.match(ctx.search, span.start, span.end)
+        if in_block := _block_token(ctx, span.label_start):
+            start, end = in_block
+            raw = ctx.text[start:end].rstrip(".-/")
+            return Found(repair_number_token(raw), 0.7 * span.certainty, start, end)
+        if block_values(ctx, span.label_start):
+            continue  # the next line is the next label, not this label's value
+        m = _TOKEN.match(ctx.search, _skip_cell_junk(ctx, span.start, span.end), span.end)
         if not m or not _acceptable_token(ctx, m):
             continue
         raw = ctx.text[m.start() : m.end()].rstrip(".-/")
         return Found(repair_number_token(raw), 0.85 * span.certainty, m.start(), m.end())
     return None
+
+
+# OCR'd cell borders between a label and its value: `: . ( _ 26/04-07`, `\`30/03-11`
+_CELL_JUNK = re.compile(r"[\s.,:;(\[{_`'\"“”„|—–~]*")
+
+
+def _skip_cell_junk(ctx: Context, start: int, end: int) -> int:
+    """Past border debris and one stray lower-case letter (`Номер партии и Б-70`)."""
+    pos = _CELL_JUNK.match(ctx.search, start, end).end()
+    stray = re.compile(r"[а-яa-z]\s+(?=[0-9a-zа-я])").match(ctx.text.lower(), pos, end)
+    if stray and ctx.text[pos].islower():
+        pos = _CELL_JUNK.match(ctx.search, stray.end(), end).end()
+    return pos
 
 
 def _acceptable_token(ctx: Context, m: re.Match[str]) -> bool:
@@ -303,6 +413,8 @@ def _acceptable_token(ctx: Context, m: re.Match[str]) -> bool:
         return False
     if ctx.is_foreign_number(m.start(), m.end()):
         return False
+    if re.search(r"[0-9][/\-][0-9]", token):
+        return True  # `22-08/26 т:` is a batch number whatever OCR printed after it
     after = ctx.unit_regex.match(ctx.search, _SEPARATORS.match(ctx.search, m.end()).end())
     return after is None  # `партии 12 м3` is a quantity
 
@@ -389,6 +501,10 @@ def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
         ):
             return Found(org.value, 0.85 * org.certainty, org.start, org.end)
     for span in value_spans(ctx, rule, window=rule.window):
+        if values := block_values(ctx, span.label_start):
+            if in_block := _block_organization(ctx, values):
+                return Found(in_block.value, 0.7 * span.certainty, in_block.start, in_block.end)
+            continue
         # on the label's line or just below: further down is another section's company
         end = min(span.end, span.start + _nth_line_end(ctx.search[span.start :], 3))
         for org in ctx.organizations:
@@ -408,6 +524,17 @@ def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
     repeated = counts[best.value] > 1 or best.start < _nth_line_end(ctx.search, 3)
     value = _consensus_form(ctx, best.value)
     return Found(value, (0.8 if repeated else 0.65) * best.certainty, best.start, best.end)
+
+
+def _block_organization(ctx: Context, values: list[tuple[int, int]]) -> Found | None:
+    """The first organisation that starts a line of the value block."""
+    for start, end in values:
+        for org in ctx.organizations:
+            if start <= org.start < end and not re.search(
+                r"[а-яa-z]{3}", ctx.search[start : org.start]
+            ):
+                return Found(_consensus_form(ctx, org.value), org.certainty, org.start, org.end)
+    return None
 
 
 def _consensus_form(ctx: Context, value: str) -> str:
@@ -457,6 +584,10 @@ def _labelled_text(
     ctx: Context, rule: FieldRule, other_labels: list[re.Pattern[str]]
 ) -> Found | None:
     for span in value_spans(ctx, rule, window=rule.window):
+        if values := block_values(ctx, span.label_start):
+            if in_block := _block_text(ctx, rule, values):
+                return Found(in_block.value, 0.7 * span.certainty, in_block.start, in_block.end)
+            continue
         span = _skip_nested_label(ctx, rule, span)
         quoted = _QUOTED_VALUE.match(ctx.search, span.start)
         if quoted:  # `продукция «Труба ПЭ 100\nSDR 11»` : the name is what is quoted
@@ -473,6 +604,23 @@ def _labelled_text(
         if value and not _is_label(rule, value) and _looks_right(rule, value):
             value = _append_details(ctx, rule, _repair_grades(rule, value))
             return Found(value, 0.85 * span.certainty * _legibility(value), start, end)
+    return None
+
+
+def _block_text(ctx: Context, rule: FieldRule, values: list[tuple[int, int]]) -> Found | None:
+    """The first value line that reads as a name: not the continuation of a wrapped
+    value (it starts in lower case), a company, a standard, a date or a figure."""
+    for start, end in values:
+        first = re.search(r"[0-9A-Za-zА-Яа-яЁё]", ctx.text[start:end])
+        if first is None or first.group().islower():
+            continue
+        head = start + first.start()
+        if any(head <= o.start < head + 3 for o in ctx.organizations + ctx.standards):
+            continue
+        value = _clean_text(ctx, start, end)
+        if value and not _is_label(rule, value) and _looks_right(rule, value):
+            value = _append_details(ctx, rule, _repair_grades(rule, value))
+            return Found(value, 0.85 * _legibility(value), start, end)
     return None
 
 
@@ -639,6 +787,10 @@ def find_quantity(ctx: Context, rule: FieldRule) -> Found | None:
         rf"(?P<pre>[^0-9\n]{{0,30}}?)(?:(?P<unit>{units})[\s:.,)=|\-–—]*)?(?P<num>{_NUM})"
     )
     for span in value_spans(ctx, rule, window=80):
+        if block_values(ctx, span.label_start):
+            if in_block := _block_quantity(ctx, span):
+                return in_block
+            continue  # the next line is the next label, not this label's value
         m = regex.match(ctx.search, span.start, span.end)
         if not m or ctx.date_at(m.start("num")):
             continue
@@ -666,10 +818,31 @@ def _quantity_in_row(ctx: Context, rule: FieldRule) -> Found | None:
         (m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search, 0, start)),
         default=start,
     )
-    unit = next(
-        (ctx.unit_at(u) for u in ctx.unit_regex.finditer(ctx.search, header_start, start)), None
-    )
+    units = list(ctx.unit_regex.finditer(ctx.search, header_start, start))
+    # a lone letter in the titles is often OCR debris (`Объём, II F | м |` above `куб. м`)
+    spelled = [u for u in units if len(u.group().strip()) > 1]
+    unit = ctx.unit_at((spelled or units)[0]) if units else None
     return Found((number, unit), 0.6, start, end)
+
+
+def _block_quantity(ctx: Context, span: Span) -> Found | None:
+    """A figure printed alone on its line (`9,0`, `46,223 т`) in the value block; the unit
+    after it, else the one in the label (`Объём, м3:`)."""
+    for start, end in block_values(ctx, span.label_start):
+        m = re.fullmatch(
+            rf"\s*\|?\s*(?P<num>{_NUM})\s*(?P<rest>[^\n]{{0,8}}?)[\s|.]*", ctx.search[start:end]
+        )
+        if not m or ctx.date_at(start + m.start("num")):
+            continue
+        unit = _unit_after(ctx, start + m.end("num"))
+        if m.group("rest").strip() and unit is None:
+            continue
+        unit = unit or _last_unit_in(ctx, span.label_start, ctx.line_bounds(span.label_start)[1])
+        number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
+        return Found(
+            (number, unit), 0.7 * span.certainty, start + m.start("num"), start + m.end("num")
+        )
+    return None
 
 
 def _unit_after(ctx: Context, pos: int) -> str | None:
