@@ -137,12 +137,12 @@ def test_sensor_is_fast_on_50000_files(data: Path) -> None:
     assert len(sensor.cursor or "") < 2000  # the cursor holds fingerprints, not file lists
 
 
-def test_nightly_schedule_requests_every_project() -> None:
+def test_nightly_schedule_requests_every_project(tmp_path: Path) -> None:
     when = datetime(2026, 11, 27, 2, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    with dg.instance_for_test() as instance:
-        instance.add_dynamic_partitions("projects", ["b-house", "a-house"])
-        ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=when)
-        requests = nightly_package_rebuild(ctx)
+    instance = dg.DagsterInstance.local_temp(str(tmp_path))
+    instance.add_dynamic_partitions("projects", ["b-house", "a-house"])
+    ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=when)
+    requests = nightly_package_rebuild(ctx)
     assert [r.partition_key for r in requests] == ["a-house", "b-house"]
     assert all(r.run_key.startswith("nightly:2026-11-27:") for r in requests)
     assert nightly_package_rebuild.cron_schedule == "0 2 * * *"
