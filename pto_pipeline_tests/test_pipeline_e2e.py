@@ -92,6 +92,19 @@ def _marts(data: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(data / "warehouse" / "pto.duckdb"), read_only=True)
 
 
+def _coverage_statuses(built) -> tuple[dict, dict]:
+    """(line -> status in the marts, line -> planted status)."""
+    with _marts(built["data"]) as con:
+        rows = con.execute(
+            "select act_number, material, status from marts.material_coverage "
+            "where project_code = ?",
+            [CODE],
+        ).fetchall()
+    got = {(a, m): s for a, m, s in rows}
+    want = {(c["act_number"], c["material"]): c["status"] for c in built["expected"]["coverage"]}
+    return got, want
+
+
 def test_file_statuses_match_the_planted_ones(built) -> None:
     with _marts(built["data"]) as con:
         counts = dict(
@@ -112,28 +125,14 @@ def test_file_statuses_match_the_planted_ones(built) -> None:
     "'missing' instead of 'covered'. The other 13 lines agree.",
 )
 def test_coverage_matches_the_planted_one(built) -> None:
-    with _marts(built["data"]) as con:
-        rows = con.execute(
-            "select act_number, material, status from marts.material_coverage "
-            "where project_code = ?",
-            [CODE],
-        ).fetchall()
-    got = {(a, m): s for a, m, s in rows}
-    want = {(c["act_number"], c["material"]): c["status"] for c in built["expected"]["coverage"]}
+    got, want = _coverage_statuses(built)
     assert got.keys() == want.keys()
     assert got == want
 
 
 def test_coverage_agrees_on_all_but_the_known_gap(built) -> None:
     """Every line but the one named in the xfail above has the planted status."""
-    with _marts(built["data"]) as con:
-        rows = con.execute(
-            "select act_number, material, status from marts.material_coverage "
-            "where project_code = ?",
-            [CODE],
-        ).fetchall()
-    got = {(a, m): s for a, m, s in rows}
-    want = {(c["act_number"], c["material"]): c["status"] for c in built["expected"]["coverage"]}
+    got, want = _coverage_statuses(built)
     differing = {
         key: (got.get(key), status) for key, status in want.items() if got.get(key) != status
     }

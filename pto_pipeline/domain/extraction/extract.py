@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from ..tables import REQUISITE_FIELDS
 from .classify import classify, title_zone
 from .fields import (
     Context,
@@ -20,19 +21,7 @@ from .fields import (
 )
 from .rules import NUMBER_SIGN, Family, FieldRule, common, families
 
-FIELDS = (
-    "doc_type",
-    "doc_number",
-    "issue_date",
-    "valid_from",
-    "valid_to",
-    "manufacturer",
-    "product_name",
-    "standard",
-    "batch_number",
-    "quantity",
-    "unit",
-)
+FIELDS = tuple(REQUISITE_FIELDS)
 DATE_FIELDS = ("issue_date", "valid_from", "valid_to")
 _LETTER = re.compile(r"[а-яa-z]")
 _NUMBER_SIGN = re.compile(NUMBER_SIGN)
