@@ -3,7 +3,6 @@
 import json
 
 import dagster as dg
-import pandas as pd
 
 from pto_pipeline.assets.checks import CHECKS_BY_ASSET, run_checks
 from pto_pipeline.assets.common import findings_metadata, preview, projects_partitions
@@ -36,7 +35,6 @@ def work_register(context: dg.AssetExecutionContext, pto: PtoSettings):
         "works": works,
         "materials": materials,
         "findings": findings,
-        "card_findings": findings_frame_of(findings, "PROJECT_CARD"),
     }
     yield dg.Output(
         value,
@@ -49,10 +47,6 @@ def work_register(context: dg.AssetExecutionContext, pto: PtoSettings):
         },
     )
     yield from run_checks("work_register", value, card)
-
-
-def findings_frame_of(findings: pd.DataFrame, code: str) -> pd.DataFrame:
-    return findings[findings["code"] == code].reset_index(drop=True)
 
 
 @dg.asset(
