@@ -20,19 +20,6 @@ from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.tables import DOCUMENT_COLUMNS, REQUISITE_FIELDS
 
 STAGE = "requisites"
-_FIELD_NAMES_RU = {
-    "doc_type": "тип документа",
-    "doc_number": "номер",
-    "issue_date": "дата",
-    "valid_from": "начало срока действия",
-    "valid_to": "окончание срока действия",
-    "manufacturer": "изготовитель",
-    "product_name": "продукция",
-    "standard": "ГОСТ/ТУ",
-    "batch_number": "партия",
-    "quantity": "количество",
-    "unit": "единица измерения",
-}
 
 
 def build_documents(
@@ -171,7 +158,3 @@ def _where(row: dict) -> str:
     if row["document_id"] == row["sha256"]:
         return row["source_file"]
     return f"{row['source_file']}, стр. {row['first_page']}–{row['last_page']}"
-
-
-def field_label(name: str) -> str:
-    return _FIELD_NAMES_RU.get(name, name)
