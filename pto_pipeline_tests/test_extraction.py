@@ -582,6 +582,52 @@ def test_label_block_quantity_takes_the_unit_from_its_label():
     assert (fields["batch_number"], fields["quantity"], fields["unit"]) == ("12-88", 6.5, "м3")
 
 
+PASSPORT_BARE_LABELS = """ПАСПОРТ КАЧЕСТВА № 14
+
+Изготовитель
+
+Наименование продукции
+
+Обозначение НД
+
+| Номер партии
+
+Количество, т
+
+Потребитель
+
+Показатели качества
+
+ООО «Карьер Приволжский»
+443013, г. Самара, ул. Мичурина, д. 4
+
+Песок для строительных работ, класс II,
+средний
+
+ГОСТ 8736-2014
+15-03/26
+
+120,5
+
+АО «СтройТрест»
+"""
+
+
+def test_label_block_without_colons_aligns_values_with_titles():
+    fields = extract_document(PASSPORT_BARE_LABELS, 0.9).fields
+    assert fields["manufacturer"] == "ООО «Карьер Приволжский»"
+    assert fields["product_name"] == "Песок для строительных работ, класс II, средний"
+    assert fields["standard"] == "ГОСТ 8736-2014"
+    assert fields["batch_number"] == "15-03/26"
+    assert (fields["quantity"], fields["unit"]) == (120.5, "т")
+
+
+def test_two_titles_without_colons_are_not_a_label_block():
+    text = "ПАСПОРТ КАЧЕСТВА № 9\nНаименование продукции\nНомер партии\n27-11\nЩебень М1200\n"
+    fields = extract_document(text, 0.9).fields
+    assert fields["batch_number"] == "27-11"
+
+
 def test_label_on_its_own_line_still_reads_the_value_below():
     text = "ПАСПОРТ КАЧЕСТВА № 5\nНомер партии:\n412\nМасса партии, т:\n1,25\n"
     fields = extract_document(text, 0.9).fields

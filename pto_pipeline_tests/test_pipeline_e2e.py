@@ -117,26 +117,10 @@ def test_file_statuses_match_the_planted_ones(built) -> None:
         assert counts.get(status, 0) == n, status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the gravel passport «Паспорта/Щебень 20-40.png» prints its labels "
-    "without colons as one OCR block and the values as another; the product name is not "
-    "read, so the batch document is (safely) not matched and act 7's gravel line is "
-    "'missing' instead of 'covered'. The other 13 lines agree.",
-)
 def test_coverage_matches_the_planted_one(built) -> None:
     got, want = _coverage_statuses(built)
     assert got.keys() == want.keys()
     assert got == want
-
-
-def test_coverage_agrees_on_all_but_the_known_gap(built) -> None:
-    """Every line but the one named in the xfail above has the planted status."""
-    got, want = _coverage_statuses(built)
-    differing = {
-        key: (got.get(key), status) for key, status in want.items() if got.get(key) != status
-    }
-    assert set(differing) <= {("7", "Щебень гранитный фр. 20-40 М1200 ГОСТ 8267-93")}, differing
 
 
 def test_planted_findings_are_reported(built) -> None:

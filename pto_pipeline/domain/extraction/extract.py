@@ -62,7 +62,7 @@ def extract_document(text: str, ocr_confidence: float | None = None) -> Document
 
     family = result.family
     factor = _ocr_factor(ocr_confidence)
-    found = _find_fields(Context(text, common(), _all_formats()), family)
+    found = _find_fields(_context(text, family), family)
     values["doc_type"] = family.doc_type
     confidence = {"doc_type": _type_confidence(result.score, family) * factor}
     for name, item in found.items():
@@ -77,6 +77,17 @@ def extract_document(text: str, ocr_confidence: float | None = None) -> Document
     confidence = {k: round(v, 3) for k, v in confidence.items()}
     status, error = _status(family, values, confidence)
     return DocumentRequisites(values, confidence, status, error)
+
+
+def _context(text: str, family: Family) -> Context:
+    """The text with the family's labels, which may title a two-column form."""
+    labels = tuple(
+        label.pattern
+        for rule in family.fields.values()
+        for label in rule.labels
+        if label.sign == "optional" and not label.colon
+    )
+    return Context(text, common(), _all_formats(), labels)
 
 
 def _type_confidence(score: float, family: Family) -> float:
@@ -119,7 +130,7 @@ def page_doc_number(text: str) -> str | None:
     family = result.family
     if family is None or family.fallback or "doc_number" not in family.fields:
         return None
-    item = _find_field(Context(text, common(), _all_formats()), family, family.fields["doc_number"])
+    item = _find_field(_context(text, family), family, family.fields["doc_number"])
     return item.value if item else None
 
 

@@ -65,11 +65,19 @@ _STANDARD_LEAD = re.compile(
 class Context:
     """One document's text with everything the finders share, computed once."""
 
-    def __init__(self, text: str, common: Common, foreign_formats: tuple[str, ...]):
+    def __init__(
+        self,
+        text: str,
+        common: Common,
+        foreign_formats: tuple[str, ...],
+        labels: tuple[re.Pattern[str], ...] = (),
+    ):
         self.text = text
         self.search = search_form(text)
         self.common = common
         self._foreign_formats = foreign_formats
+        # phrases that may stand alone on a line as a form's title: the family's labels
+        self.block_labels = labels + common.block_labels
 
     @cached_property
     def dates(self) -> list[tuple[Any, int, int]]:
@@ -317,14 +325,37 @@ def _previous_line(ctx: Context, pos: int) -> tuple[int, int] | None:
     return None
 
 
+_BORDER = " \t|—–-_.:"  # OCR'd cell borders around a title
+
+
+def _bare_label(ctx: Context, line: tuple[int, int]) -> bool:
+    """A line that is only a known title without a colon: `Номер партии`, `Количество, м3`."""
+    text = ctx.search[line[0] : line[1]].strip(_BORDER)
+    text = re.sub(r"^[0-9]{1,2}[.)]\s*", "", text)  # `5. Номер партии`
+    for pattern in ctx.block_labels:
+        m = pattern.match(text)
+        if m is None:
+            continue
+        rest = text[m.end() :].strip(" ,")
+        if not rest or ctx.unit_regex.fullmatch(rest):
+            return True
+    return False
+
+
+def _label_line(ctx: Context, line: tuple[int, int]) -> str | None:
+    """`colon` for `Номер партии:`, `bare` for a known title alone on its line."""
+    if _LABEL_ONLY.fullmatch(ctx.search[line[0] : line[1]]):
+        return "colon"
+    return "bare" if _bare_label(ctx, line) else None
+
+
 def _is_block_label(ctx: Context, line: tuple[int, int], after: tuple[int, int] | None) -> bool:
-    text = ctx.search[line[0] : line[1]]
-    if _LABEL_ONLY.fullmatch(text):
+    if _label_line(ctx, line):
         return True
     # a title wrapped over two lines: only its last line carries the colon
     return (
         after is not None
-        and _WRAPPED_TITLE.fullmatch(text) is not None
+        and _WRAPPED_TITLE.fullmatch(ctx.search[line[0] : line[1]]) is not None
         and _LABEL_ONLY.fullmatch(ctx.search[after[0] : after[1]]) is not None
     )
 
@@ -334,29 +365,67 @@ def block_values(ctx: Context, label_start: int) -> list[tuple[int, int]]:
     as all its labels first, then all its values: the value of the k-th label is the
     k-th value line, or a few lines later when earlier values wrapped."""
     line = ctx.line_bounds(label_start)
-    if not _LABEL_ONLY.fullmatch(ctx.search[line[0] : line[1]]):
+    kinds = [_label_line(ctx, line)]
+    if kinds[0] is None:
         return []
-    index = 0
     below = line
     for above in _nonempty_lines(ctx, line[0], -1):
         if not _is_block_label(ctx, above, below):
             break
-        if _LABEL_ONLY.fullmatch(ctx.search[above[0] : above[1]]):
-            index += 1
+        kinds.append(_label_line(ctx, above))
         below = above
-    size = index + 1
+    index = sum(kind is not None for kind in kinds[1:])
     lines = list(islice(_nonempty_lines(ctx, line[0], 1), 60))
     position = 0
     while position < len(lines) and _is_block_label(
         ctx, lines[position], lines[position + 1] if position + 1 < len(lines) else None
     ):
-        if _LABEL_ONLY.fullmatch(ctx.search[slice(*lines[position])]):
-            size += 1
+        kinds.append(_label_line(ctx, lines[position]))
         position += 1
-    if size < _MIN_BLOCK:
+    if sum(kind is not None for kind in kinds) < _MIN_BLOCK:
         return []
     values = lines[position:]
+    if "bare" in kinds:
+        values = _bare_block_values(ctx, values)
     return values[index : index + _BLOCK_SLACK + 1]
+
+
+def _bare_block_values(ctx: Context, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Values of a form whose titles carry no colon. OCR often puts other lines (a second
+    column of titles, a `№ …` heading) before the values: they start at the first line with
+    a figure or a company. A value wrapped over lines (a company with its address, a name
+    whose line ends mid-phrase) is one value."""
+    start = next((i for i, line in enumerate(lines) if _starts_values(ctx, line)), len(lines))
+    values: list[tuple[int, int]] = []
+    for line in lines[start:]:
+        if values and _continues(ctx, values[-1], line):
+            values[-1] = (values[-1][0], line[1])
+        else:
+            values.append(line)
+    return values
+
+
+def _starts_values(ctx: Context, line: tuple[int, int]) -> bool:
+    text = ctx.search[line[0] : line[1]].strip(_BORDER)
+    if re.match(NUMBER_SIGN, text):
+        return False  # the form's own number printed under its title
+    return bool(re.search(r"[0-9]", text)) or _company_in(ctx, line)
+
+
+def _company_in(ctx: Context, span: tuple[int, int]) -> bool:
+    return any(span[0] <= org.start < span[1] for org in ctx.organizations)
+
+
+def _continues(ctx: Context, value: tuple[int, int], line: tuple[int, int]) -> bool:
+    """Whether `line` goes on with `value` printed just above it (no blank line between):
+    a company's address, or a line that stopped on a word or a comma
+    (`марка по дробимости` / `М1200`)."""
+    between = ctx.search[value[1] : line[0]]
+    if between.count("\n") != 1:
+        return False
+    if _company_in(ctx, value):
+        return not _company_in(ctx, line)
+    return bool(re.search(r"[а-яa-z,]$", ctx.search[value[0] : value[1]].rstrip(_BORDER)))
 
 
 def _block_token(ctx: Context, label_start: int) -> tuple[int, int] | None:
@@ -382,7 +451,7 @@ def find_token(ctx: Context, rule: FieldRule) -> Found | None:
     for span in value_spans(ctx, rule, window=60):
         if in_block := _block_token(ctx, span.label_start):
             start, end = in_block
-            raw = ctx.text[start:end].rstrip(".-/")
+            raw = re.sub(r"([/\-]) ", r"\1", ctx.text[start:end].rstrip(".-/"))
             return Found(repair_number_token(raw), 0.7 * span.certainty, start, end)
         if block_values(ctx, span.label_start):
             continue  # the next line is the next label, not this label's value

@@ -143,6 +143,8 @@ class Common:
     organization_name_exclude: tuple[re.Pattern[str], ...]
     label_line: re.Pattern[str]
     field_names: dict[str, str] = field(default_factory=dict)
+    # titles of two-column forms printed without a colon (`Потребитель`), any family
+    block_labels: tuple[re.Pattern[str], ...] = ()
 
 
 MIN_ANCHOR_LETTERS = 5
@@ -304,6 +306,7 @@ def load_common(rules_dir: Path = RULES_DIR) -> Common:
         ),
         label_line=re.compile(spec["label_line"], re.MULTILINE),
         field_names=dict(spec.get("field_names", {})),
+        block_labels=_patterns(spec.get("block_labels")),
     )
 
 
