@@ -17,25 +17,25 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# Lower case + Latin look-alikes -> Cyrillic, one char for one char (offsets are kept).
-_FOLD = str.maketrans(
-    {
-        "a": "а",
-        "c": "с",
-        "e": "е",
-        "o": "о",
-        "p": "р",
-        "x": "х",
-        "y": "у",
-        "k": "к",
-        "m": "м",
-        "h": "н",
-        "t": "т",
-        "b": "в",
-        "ё": "е",
-        "\u00a0": " ",
-    }
-)
+# Lower-case Latin look-alikes -> Cyrillic, one char for one char (offsets are kept).
+# Shared with the extraction's search form, which adds a few OCR-specific swaps.
+LOWER_LOOKALIKES = {
+    "a": "а",
+    "c": "с",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "x": "х",
+    "y": "у",
+    "k": "к",
+    "m": "м",
+    "h": "н",
+    "t": "т",
+    "b": "в",
+    "ё": "е",
+    "\u00a0": " ",
+}
+_FOLD = str.maketrans(LOWER_LOOKALIKES)
 
 _MONTHS = {
     "янв": 1,

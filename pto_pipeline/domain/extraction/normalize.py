@@ -8,28 +8,10 @@ from __future__ import annotations
 
 import re
 
+from pto_pipeline.domain.dates import LOWER_LOOKALIKES
+
 # Lower case, Latin look-alikes -> Cyrillic, `J` (an OCR'd `Д`) -> `д`, ё -> е.
-_SEARCH = str.maketrans(
-    {
-        "a": "а",
-        "c": "с",
-        "e": "е",
-        "o": "о",
-        "p": "р",
-        "x": "х",
-        "y": "у",
-        "k": "к",
-        "m": "м",
-        "h": "н",
-        "t": "т",
-        "b": "в",
-        "j": "д",
-        "ё": "е",
-        "\u00a0": " ",
-        "\t": " ",
-        "\r": " ",
-    }
-)
+_SEARCH = str.maketrans({**LOWER_LOOKALIKES, "j": "д", "\t": " ", "\r": " "})
 
 # Letters that exist only in one alphabet decide which alphabet a word is written in.
 _CYRILLIC_ONLY = set("БГДЁЖЗИЙЛПФЦЧШЩЪЫЬЭЮЯбгдёжзийлпфцчшщъыьэюя")
