@@ -114,6 +114,32 @@ def test_declaration_letter_d_read_as_two_characters(printed):
     assert [n.text[-20:] for n in found] == ["Д-RU.РА05.В.44604/25"]
 
 
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        # Д of the declaration type read as the digit 4; ЕАЭС read as EASC
+        ("ЕАЭС М RU 4-RU.PA01.B.28561/23", "ЕАЭС N RU Д-RU.РА01.В.28561/23"),
+        ("‘EASC М RU Д-РУ.РАО1. В. 17737/23", "ЕАЭС N RU Д-RU.РА01.В.17737/23"),
+    ],
+)
+def test_declaration_numbers_with_misread_fixed_letters(printed, canonical):
+    found = find_numbers(printed, _shipped_formats("conformity_declaration"))
+    assert [n.text for n in found] == [canonical]
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        # Г read as I', Л as JT, Ж as )K
+        ("№ ЕАЭС ВО C-RU.I'B69.B.51161/23 ae", "ЕАЭС RU С-RU.ГВ69.В.51161/23"),
+        ("РОСС RU.31548.04)KJTH0.OC10.06052", "РОСС RU.31548.04ЖЛН0.ОС10.06052"),
+    ],
+)
+def test_body_code_letters_read_as_two_characters(printed, canonical):
+    found = find_numbers(printed, _shipped_formats("conformity_certificate"))
+    assert [n.text for n in found] == [canonical]
+
+
 @pytest.mark.parametrize("country", ["ВО", "КУ", "БУ", "RO"])
 def test_latin_country_code_read_as_cyrillic_is_repaired_to_ru(country):
     found = find_numbers(f"№ ЕАЭС RU С-{country}.АЖ56.В.00954/21", CERTIFICATE_FORMATS)
@@ -395,6 +421,25 @@ def test_batch_in_a_wide_table_row_is_told_from_the_heat_number():
     fields = extract_document(page).fields
     assert fields["batch_number"] == "1012-06"
     assert (fields["quantity"], fields["unit"]) == (26.476, "т")
+
+
+@pytest.mark.parametrize(
+    ("batch_line", "batch"),
+    [
+        ("Homep партни | 239/26", "239/26"),  # `и` read as `н` inside the label
+        ("`Номер партии ° 84-12/25 _", "84-12/25"),  # a degree sign before the value
+        ("Homep партии ‚28/06-13", "28/06-13"),  # a low quote glued to the value
+        ("Номер партни о | 95-06/25 . a", "95-06/25"),  # a stray letter, then a border
+    ],
+)
+def test_batch_label_and_value_survive_ocr_debris(batch_line, batch):
+    page = (
+        "ООО «Вятский завод сортового проката»\nСЕРТИФИКАТ КАЧЕСТВА\n"
+        "№ 23070 от 24 января 2026 года\n"
+        "Наименование продукции | Прокат арматурный А240\nНД на продукцию ГОСТ 34028-2016\n"
+        f"{batch_line}\n| Масса партии, т | 30,866 |\nНачальник ОТК Ю.И. Сидоров\n"
+    )
+    assert extract_document(page).fields["batch_number"] == batch
 
 
 def test_concrete_ticket_volume_in_the_table_row_under_its_title():

@@ -40,7 +40,7 @@ class Span:
 
 
 _SIGN_AT = re.compile(rf"[\s:.]*{NUMBER_SIGN}[\s:.]*")
-_SEPARATORS = re.compile(r"[\s:.\-–—=|]*")
+_SEPARATORS = re.compile(r"[\s:.\-–—=|°º*]*")
 # `26-000518`, `12/03-24`, `ТН-5521`; OCR may put a space after a dash: `26- 921121`
 _TOKEN = re.compile(r"[0-9a-zа-я]+(?:[/\-.] ?[0-9a-zа-я]+)*[/\-.]?")
 _CELL_SPLIT = re.compile(r"\s{3,}|\s*\|\s*|\t")
@@ -464,13 +464,13 @@ def find_token(ctx: Context, rule: FieldRule) -> Found | None:
 
 
 # OCR'd cell borders between a label and its value: `: . ( _ 26/04-07`, `\`30/03-11`
-_CELL_JUNK = re.compile(r"[\s.,:;(\[{_`'\"“”„|—–~]*")
+_CELL_JUNK = re.compile(r"[\s.,:;(\[{_`'\"“”„‚‘’|—–~°º*®©«»]*")
 
 
 def _skip_cell_junk(ctx: Context, start: int, end: int) -> int:
     """Past border debris and one stray lower-case letter (`Номер партии и Б-70`)."""
     pos = _CELL_JUNK.match(ctx.search, start, end).end()
-    stray = re.compile(r"[а-яa-z]\s+(?=[0-9a-zа-я])").match(ctx.text.lower(), pos, end)
+    stray = re.compile(r"[а-яa-z]\s+(?=[|\s]*[0-9a-zа-я])").match(ctx.text.lower(), pos, end)
     if stray and ctx.text[pos].islower():
         pos = _CELL_JUNK.match(ctx.search, stray.end(), end).end()
     return pos

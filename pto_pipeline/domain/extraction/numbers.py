@@ -18,12 +18,16 @@ _SLOT = re.compile(r"\{([LADN])(\d*)(?:-(\d+))?\}")
 _LETTER = "[А-ЯЁа-яёABCEHKMOPTXYJINacekmopxyjr03®]"
 _LATIN = "[A-Za-zА-Яа-я0]"
 # Letters OCR'd as two characters (the English model reads a Cyrillic body code):
-# Л as `/1`, `/I` or `JI`, Ж as `)K` or `>K`, П as `II`, Ю as `HO`, `IO`, `EO` or `tO`.
+# Л as `/1`, `/I`, `JI` or `JT`, Г as `I'`, Ж as `)K` or `>K`, П as `II`,
+# Ю as `HO`, `IO`, `EO` or `tO`.
 _MULTI_CHAR_LETTERS = {
     "/1": "Л",
     "/l": "Л",
     "/I": "Л",
     "JI": "Л",
+    "JT": "Л",
+    "I'": "Г",
+    "I’": "Г",
     ")K": "Ж",
     ">K": "Ж",
     "II": "П",
@@ -33,8 +37,8 @@ _LETTER_OR_EL = "(?:" + "|".join(re.escape(k) for k in _MULTI_CHAR_LETTERS) + f"
 _DIGIT = "[0-9OОoоЗзlI|]"
 _SIGN = r"(?:(?:№|N[oOоОeеsº°]?|М)\.?)?"
 # OCR readings of fixed letters (rus+eng tesseract reads a Latin `RU` as `ВО`, `КУ`, `БУ`,
-# `КЧЦ`; `Д` as `J` or `Jf`).
-_EXTRA_LOOKALIKES = {"Д": "J", "З": "3", "О": "0", "Э": "З3", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
+# `КЧЦ`; `Д` as `J`, `Jf` or `4`; `Э` as `S`).
+_EXTRA_LOOKALIKES = {"Д": "J4", "З": "3", "О": "0", "Э": "З3S", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
 _EXTRA_SUFFIX = {"Д": "[fl1iJ]?", "U": "[ОУYЦИЧ0]?"}
 # Country codes seen on EAEU and national numbers; an OCR'd code outside the list that
 # looks like `RU` (first letter read as В/К/Б/Я/Р, second as О/У/Ц/И) is `RU`.

@@ -27,7 +27,17 @@ RULES_DIR = Path(__file__).with_name("rules")
 
 # Any OCR'd rendering of the number sign, in `search_form` text.
 NUMBER_SIGN = r"(?:№|n[оеs°º]?\.?|#|(?<![а-яa-z])м(?=\s*[0-9о]))"
-_CHAR_CLASS = {"о": "[о0]", "з": "[з3]", "э": "[эз3]", "д": "[дj]", "п": "[пn]"}
+# OCR confusions inside label words: `0`/`о`, `3`/`з`, `партни` for `партии`, `нзготовитель`
+_CHAR_CLASS = {
+    "о": "[о0]",
+    "з": "[з3]",
+    "э": "[эз3]",
+    "д": "[дj]",
+    "п": "[пn]",
+    "и": "[ийн]",
+    "й": "[йи]",
+    "н": "[ни]",
+}
 _WORD_SEPARATOR = r"[\s\-–—]*"
 _WORD_JOIN = r"[\s,'’‘`]*"  # OCR puts stray apostrophes between words
 
