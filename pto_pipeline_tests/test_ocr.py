@@ -115,7 +115,7 @@ def test_page_is_ocred_once_per_content_hash(tmp_path: Path, monkeypatch) -> Non
     cache = tmp_path / "cache"
     [cold] = _run([path_a], cache=cache)
     calls = []
-    monkeypatch.setattr(ocr, "ocr_image", lambda *a, **k: calls.append(1) or ("", 0.0))
+    monkeypatch.setattr(ocr, "recognise_pages", lambda *a, **k: calls.append(1) or [])
     # Same pixels in another file (another project, another name): served from the cache.
     path_b = tmp_path / "b.png"
     Image.open(path_a).save(path_b, dpi=(150, 150), compress_level=1)
@@ -184,6 +184,62 @@ def test_hanging_tesseract_page_times_out(tmp_path: Path, monkeypatch) -> None:
     [row] = _run([path], timeout=1)
     assert row["status"] == "failed"
     assert "не уложилось" in row["error"]
+
+
+def _numbered_pages(tmp_path: Path, count: int) -> list[Path]:
+    paths = []
+    for i in range(count):
+        path = tmp_path / f"page{i}.png"
+        _page_image([f"ПАСПОРТ № {4100 + i}", "Партия 12/03-24", "Количество 12 шт."]).save(
+            path, dpi=(150, 150)
+        )
+        paths.append(path)
+    return paths
+
+
+def test_pages_share_one_tesseract_call_and_keep_their_own_text(
+    tmp_path: Path, monkeypatch
+) -> None:
+    calls: list[int] = []
+    real = ocr.run_tesseract_many
+
+    def counting(grays, config):
+        calls.append(len(grays))
+        return real(grays, config)
+
+    monkeypatch.setattr(ocr, "run_tesseract_many", counting)
+    rows = _run(_numbered_pages(tmp_path, 3))
+    assert calls == [3]
+    for i, row in enumerate(rows):
+        assert row["status"] == "ok"
+        assert str(4100 + i) in row["text"]
+        assert not any(str(4100 + j) in row["text"] for j in range(3) if j != i)
+        # one confidence per word of the text, so a field's words can be weighed
+        assert len(row["word_confidences"]) == len(row["text"].split())
+        assert all(0 <= c <= 100 for c in row["word_confidences"])
+
+
+def test_when_the_shared_call_hangs_pages_are_read_one_by_one(tmp_path: Path, monkeypatch) -> None:
+    """The list-file call hangs; each page alone goes through the real tesseract."""
+    fake_bin = tmp_path / "tesseract"
+    fake_bin.write_text('#!/bin/sh\ncase "$1" in *.txt) sleep 30 ;; esac\nexec tesseract "$@"\n')
+    fake_bin.chmod(0o755)
+    monkeypatch.setattr(ocr.pytesseract.pytesseract, "tesseract_cmd", str(fake_bin))
+    rows = _run(_numbered_pages(tmp_path, 2), timeout=4)
+    assert [r["status"] for r in rows] == ["ok", "ok"]
+    assert "4100" in rows[0]["text"] and "4101" in rows[1]["text"]
+
+
+def test_batches_keep_every_worker_busy() -> None:
+    assert [len(b) for b in ocr.page_batches(10, 2)] == [3, 3, 2, 2]
+    assert [len(b) for b in ocr.page_batches(100, 2)] == [4] * 22 + [3] * 4
+    assert [len(b) for b in ocr.page_batches(3, 2)] == [2, 1]
+    assert [len(b) for b in ocr.page_batches(2, 4)] == [1, 1]
+    assert [len(b) for b in ocr.page_batches(7, 1)] == [4, 3]
+    assert ocr.page_batches(0, 2) == []
+    batches = ocr.page_batches(37, 3)
+    assert [i for b in batches for i in b] == list(range(37))
+    assert max(len(b) for b in batches) <= ocr.PAGES_PER_CALL
 
 
 @pytest.mark.parametrize("angle", [-2.0, 1.5])

@@ -11,19 +11,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
 import pytesseract
 from PIL import Image, ImageChops, ImageOps
+from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from pto_pipeline.domain.fsutil import write_text_atomic
 
@@ -31,9 +35,12 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
 # Bump when preprocessing changes: it is part of the cache key.
-PREPROCESS_VERSION = "6"
+PREPROCESS_VERSION = "7"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
+# Pages handed to one tesseract process: loading the rus+eng models takes ~0.1 s, about
+# a tenth of a page's OCR, and is paid once per call.
+PAGES_PER_CALL = 4
 
 Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS
 
@@ -186,12 +193,19 @@ def page_hash(image: Image.Image) -> str:
     return digest.hexdigest()
 
 
-def preprocess(image: Image.Image) -> Image.Image:
-    """Grayscale page at ~300 dpi with stamps' colour ink removed, contrast stretched, deskewed."""
+def preprocess(image: Image.Image, config: OcrConfig | None = None) -> Image.Image:
+    """Grayscale page at ~300 dpi with stamps' colour ink removed, contrast stretched,
+    deskewed, turned upright when its lines run vertically (tesseract's orientation
+    detection), and table rules erased (which assumes upright text)."""
     image = _drop_colour_ink(image)
     gray = _stretch_contrast(image.convert("L"))
     gray = _normalise_dpi(gray, image.info.get("dpi"))
-    return remove_ruling(_deskew(gray))
+    gray = _deskew(gray)
+    if looks_sideways(gray):
+        rotation = _detect_rotation(gray, config or OcrConfig())
+        if rotation:
+            gray = _deskew(gray.rotate(-rotation, expand=True, fillcolor=255))
+    return remove_ruling(gray)
 
 
 def _drop_colour_ink(image: Image.Image) -> Image.Image:
@@ -220,7 +234,7 @@ def _stretch_contrast(gray: Image.Image) -> Image.Image:
     Percentile cut-offs of the whole page would treat a page that is 99 % paper
     as all ink; the median is the paper on any document page.
     """
-    cumulative = np.cumsum(gray.histogram())
+    cumulative = np.cumsum(gray.reduce(2).histogram())  # percentiles: half size is plenty
     total = cumulative[-1]
     ink = int(np.searchsorted(cumulative, total * 0.0005))
     paper = int(np.searchsorted(cumulative, total * 0.5))
@@ -252,8 +266,7 @@ def _normalise_dpi(gray: Image.Image, dpi: tuple[float, float] | None) -> Image.
 
 def _ink_thumbnail(gray: Image.Image, size: int = 500) -> Image.Image | None:
     """Ink mask (255 = ink) of a small copy of the page; None for an empty page."""
-    small = gray.copy()
-    small.thumbnail((size, size))
+    small = gray.reduce(max(1, max(gray.size) // size))  # box average: cheap, no copy
     ink = small.point(lambda v: 255 if v < 128 else 0)
     if np.asarray(ink).mean() < 0.5:  # under 0.2 % ink: nothing to align
         return None
@@ -300,76 +313,119 @@ def _deskew(gray: Image.Image) -> Image.Image:
     return gray.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=255)
 
 
-def _runs_mask(ink: Image.Image, block: int, horizontal: bool) -> Image.Image:
-    """Ink pixels lying in a block of `block` consecutive ink pixels along one direction.
+def _long_runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels lying on a run of at least `length` ink pixels along `axis`: a morphological
+    opening with a line (erosion, then dilation)."""
+    eroded = minimum_filter1d(ink, length, axis=axis)
+    return maximum_filter1d(eroded, length, axis=axis).astype(bool)
 
-    Box-averaging the ink mask down by `block` along that direction leaves 255 only
-    where a whole block is ink; scaling back up marks those blocks. Letter strokes
-    are shorter than a block, table rules and frames are longer.
-    """
-    width, height = ink.size
-    small_size = (
-        (max(1, width // block), height) if horizontal else (width, max(1, height // block))
-    )
-    full = ink.resize(small_size, Image.Resampling.BOX).point(lambda v: 255 if v >= 250 else 0)
-    return full.resize((width, height), Image.Resampling.NEAREST)
+
+def _horizontal_rules(half: np.ndarray, length: int) -> np.ndarray:
+    """Horizontal rules at half resolution. A pixel also counts as ink when the one
+    above or below it is: a rule tilted by the small skew left in place (< 0.9°) still
+    forms one run, not a trail of dashes. Letter gaps stay: they are blank columns."""
+    tolerant = half.copy()
+    tolerant[1:] |= half[:-1]
+    tolerant[:-1] |= half[1:]
+    return _long_runs(tolerant, length, axis=1)
+
+
+def _vertical_rules(quarter: np.ndarray, length: int) -> np.ndarray:
+    """Vertical rules at quarter resolution (a quarter of the work): the blank gap
+    between text lines still breaks every column of text."""
+    tolerant = quarter.copy()
+    tolerant[:, 1:] |= quarter[:, :-1]
+    tolerant[:, :-1] |= quarter[:, 1:]
+    return _long_runs(tolerant, length, axis=0)
 
 
 def remove_ruling(gray: Image.Image) -> Image.Image:
     """Erase table rules and frames: tesseract's layout analysis takes ruled tables
-    for pictures and drops the text in their cells."""
+    for pictures and drops the text in their cells, and the dashes a partly erased
+    rule leaves cost it more time than the rule itself."""
     ink = gray.point(lambda v: 255 if v < 140 else 0)
-    # ~8 mm at 300 dpi: longer than the strokes of title letters, shorter than table rules
-    block = max(40, gray.width // 25)
-    lines = ImageChops.lighter(
-        _runs_mask(ink, block, horizontal=True), _runs_mask(ink, block, horizontal=False)
-    )
-    lines = ImageChops.multiply(lines, ink)
-    if not lines.getbbox():
+    # a cell is ink when two of its four pixels are: a one-pixel rule still is, a
+    # speckle of scan noise is not
+    half_ink = ink.reduce(2).point(lambda v: 255 if v >= 120 else 0)
+    half = np.asarray(half_ink) > 0
+    quarter = np.asarray(half_ink.reduce(2)) >= 120
+    # ~10 mm at 300 dpi, in half-resolution pixels: longer than the strokes of title
+    # letters and than bold words whose letters touch, shorter than table rules
+    length = max(20, gray.width // 40)
+    rules = _horizontal_rules(half, length)
+    vertical = _vertical_rules(quarter, max(10, length // 2))
+    rules |= vertical.repeat(2, 0).repeat(2, 1)[: rules.shape[0], : rules.shape[1]]
+    if not rules.any():
         return gray
-    return Image.composite(Image.new("L", gray.size, 255), gray, lines)
+    # white over the rule, its grey anti-aliased edges (left alone, they come back as
+    # dotted lines) and the paper a pixel or two around it
+    mask = Image.fromarray(rules.astype(np.uint8) * 255).resize(gray.size, Image.Resampling.NEAREST)
+    return ImageChops.lighter(gray, mask)
 
 
-def run_tesseract(gray: Image.Image, config: OcrConfig) -> tuple[str, float, int]:
-    """(text, mean word confidence 0..1, word count) from one tesseract call."""
-    with tempfile.NamedTemporaryFile(suffix=".pgm", delete=False) as tmp:
-        gray.save(tmp, format="PPM")  # uncompressed: cheaper than PNG for both sides
-        tmp_path = tmp.name
-    try:
+@dataclass(frozen=True)
+class Recognised:
+    text: str
+    confidence: float  # mean word confidence 0..1, weighted by word length
+    words: int
+    word_confidences: tuple[int, ...]  # 0..100, one per whitespace-separated word of `text`
+
+
+def run_tesseract(gray: Image.Image, config: OcrConfig) -> Recognised:
+    """One page through one tesseract call."""
+    return run_tesseract_many([gray], config)[0]
+
+
+def run_tesseract_many(grays: list[Image.Image], config: OcrConfig) -> list[Recognised]:
+    """Several pages through one tesseract call (a list file of page images); its
+    timeout is the per-page timeout times the number of pages."""
+    with tempfile.TemporaryDirectory(prefix="pto-ocr-") as tmp:
+        paths = []
+        for i, gray in enumerate(grays):
+            path = Path(tmp) / f"page{i}.pgm"
+            gray.save(path, format="PPM")  # uncompressed: cheaper than PNG for both sides
+            paths.append(str(path))
+        source = paths[0]
+        if len(paths) > 1:
+            source = str(Path(tmp) / "pages.txt")
+            Path(source).write_text("\n".join(paths) + "\n", encoding="utf-8")
         data = pytesseract.image_to_data(
-            tmp_path,
+            source,
             lang=config.lang,
             config="--oem 1 --psm 3",
-            timeout=config.page_timeout,
+            timeout=config.page_timeout * len(paths),
             output_type=pytesseract.Output.DICT,
         )
-    finally:
-        os.unlink(tmp_path)
-    return _assemble_text(data)
+    return [_assemble_text(data, page) for page in range(1, len(grays) + 1)]
 
 
-def _assemble_text(data: dict) -> tuple[str, float, int]:
-    lines: dict[tuple[int, int, int], list[str]] = {}
-    weighted, letters = 0.0, 0
+def _assemble_text(data: dict, page: int = 1) -> Recognised:
+    lines: dict[tuple[int, int, int], list[tuple[str, float]]] = {}
     for i, word in enumerate(data["text"]):
         word = (word or "").strip()
         conf = float(data["conf"][i])
-        if not word or conf < 0:
+        if not word or conf < 0 or int(data["page_num"][i]) != page:
             continue
         key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        lines.setdefault(key, []).append(word)
-        weighted += conf * len(word)
-        letters += len(word)
+        # tesseract words hold no spaces; split defensively so words and confidences align
+        lines.setdefault(key, []).extend((part, conf) for part in word.split())
     text_lines: list[str] = []
     previous_block = None
     for (block, _par, _line), words in lines.items():
         if previous_block is not None and block != previous_block:
             text_lines.append("")
-        text_lines.append(" ".join(words))
+        text_lines.append(" ".join(w for w, _ in words))
         previous_block = block
-    words_count = sum(len(w) for w in lines.values())
+    all_words = [w for words in lines.values() for w in words]
+    letters = sum(len(w) for w, _ in all_words)
+    weighted = sum(conf * len(w) for w, conf in all_words)
     confidence = (weighted / letters / 100.0) if letters else 0.0
-    return "\n".join(text_lines), round(confidence, 4), words_count
+    return Recognised(
+        "\n".join(text_lines),
+        round(confidence, 4),
+        len(all_words),
+        tuple(round(conf) for _, conf in all_words),
+    )
 
 
 def _detect_rotation(gray: Image.Image, config: OcrConfig) -> int:
@@ -385,24 +441,40 @@ def _detect_rotation(gray: Image.Image, config: OcrConfig) -> int:
     return 0
 
 
-def ocr_image(image: Image.Image, config: OcrConfig) -> tuple[str, float]:
-    """OCR a page; when confidence is low, detect a 90/180° turn and retry."""
-    gray = preprocess(image)
-    if looks_sideways(gray):
-        rotation = _detect_rotation(gray, config)
-        if rotation:
-            gray = _deskew(gray.rotate(-rotation, expand=True, fillcolor=255))
-    text, confidence, words = run_tesseract(gray, config)
-    if confidence >= _LOW_CONFIDENCE and words >= 5:
-        return text, confidence
+def second_look(gray: Image.Image, first: Recognised, config: OcrConfig) -> Recognised:
+    """When the first reading is poor, detect a 90/180° turn and read the page again."""
+    if first.confidence >= _LOW_CONFIDENCE and first.words >= 5:
+        return first
     rotation = _detect_rotation(gray, config)
     if rotation:
-        turned = gray.rotate(-rotation, expand=True, fillcolor=255)
-        turned = _deskew(turned)
-        text2, confidence2, _ = run_tesseract(turned, config)
-        if confidence2 > confidence:
-            return text2, confidence2
-    return text, confidence
+        turned = _deskew(gray.rotate(-rotation, expand=True, fillcolor=255))
+        again = run_tesseract(turned, config)
+        if again.confidence > first.confidence:
+            return again
+    return first
+
+
+def ocr_image(image: Image.Image, config: OcrConfig) -> Recognised:
+    """OCR one page image (preprocessing, orientation, one retry when doubtful)."""
+    gray = preprocess(image, config)
+    return second_look(gray, run_tesseract(gray, config), config)
+
+
+def recognise_pages(grays: list[Image.Image], config: OcrConfig) -> list[Recognised | Exception]:
+    """Readings of prepared pages: one tesseract call for all; if that call fails (a
+    page that hangs tesseract), page by page, so only the bad page fails."""
+    if len(grays) > 1:
+        try:
+            return list(run_tesseract_many(grays, config))
+        except Exception:  # noqa: BLE001 - retried page by page below
+            pass
+    results: list[Recognised | Exception] = []
+    for gray in grays:
+        try:
+            results.append(run_tesseract(gray, config))
+        except Exception as exc:  # noqa: BLE001 - reported in the page's row
+            results.append(exc)
+    return results
 
 
 def _cache_file(config: OcrConfig, key: str) -> Path | None:
@@ -411,9 +483,8 @@ def _cache_file(config: OcrConfig, key: str) -> Path | None:
     return config.cache_dir / "ocr" / key[:2] / f"{key}.json"
 
 
-def process_page(task: PageTask, config: OcrConfig) -> dict:
-    """Text of one page as a PAGE_COLUMNS row; never raises."""
-    row = {
+def _new_row(task: PageTask) -> dict:
+    return {
         "sha256": task.sha256,
         "source_file": task.source_file,
         "page": task.page,
@@ -423,32 +494,81 @@ def process_page(task: PageTask, config: OcrConfig) -> dict:
         "ocr_confidence": None,
         "status": "ok",
         "error": None,
+        "word_confidences": None,
         "cached": False,
     }
+
+
+@contextmanager
+def _failures_into(row: dict, config: OcrConfig) -> Iterator[None]:
+    """A bad page becomes a failed row with the reason; the other pages go on."""
     try:
-        if task.kind == "pdf":
-            layer = pdf_text_layer(task.path, task.page - 1)
-            if layer is not None:
-                row.update(text=layer, text_source="text_layer")
-                return row
-        image = render_page(task)
-        key = hashlib.sha256(f"{page_hash(image)}|{config.cache_tag}".encode()).hexdigest()
-        cache = _cache_file(config, key)
-        if cache is not None and cache.exists():
-            cached = json.loads(cache.read_text(encoding="utf-8"))
-            row.update(text=cached["text"], ocr_confidence=cached["confidence"], cached=True)
-            return row
-        text, confidence = ocr_image(image, config)
-        del image
-        row.update(text=text, ocr_confidence=confidence)
-        if cache is not None:
-            payload = {"text": text, "confidence": confidence, "engine": config.cache_tag}
-            write_text_atomic(cache, json.dumps(payload, ensure_ascii=False))
+        yield
     except RuntimeError as exc:
         row.update(status="failed", error=_page_error(exc, config))
     except Exception as exc:  # noqa: BLE001 - a bad page must not stop the others
         row.update(status="failed", error=f"страница не прочитана: {type(exc).__name__}: {exc}")
-    return row
+
+
+def _read_without_ocr(
+    task: PageTask, row: dict, config: OcrConfig
+) -> tuple[Image.Image, Path | None] | None:
+    """Fill `row` from the PDF text layer or the OCR cache; otherwise the prepared page
+    and its cache file."""
+    if task.kind == "pdf":
+        layer = pdf_text_layer(task.path, task.page - 1)
+        if layer is not None:
+            row.update(text=layer, text_source="text_layer")
+            return None
+    image = render_page(task)
+    key = hashlib.sha256(f"{page_hash(image)}|{config.cache_tag}".encode()).hexdigest()
+    cache = _cache_file(config, key)
+    if cache is not None and cache.exists():
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        row.update(
+            text=cached["text"],
+            ocr_confidence=cached["confidence"],
+            word_confidences=cached.get("word_confidences"),
+            cached=True,
+        )
+        return None
+    return preprocess(image, config), cache
+
+
+def _store_reading(row: dict, reading: Recognised, cache: Path | None, config: OcrConfig) -> None:
+    words = list(reading.word_confidences)
+    row.update(text=reading.text, ocr_confidence=reading.confidence, word_confidences=words)
+    if cache is not None:
+        payload = {
+            "text": reading.text,
+            "confidence": reading.confidence,
+            "word_confidences": words,
+            "engine": config.cache_tag,
+        }
+        write_text_atomic(cache, json.dumps(payload, ensure_ascii=False))
+
+
+def process_pages(tasks: list[PageTask], config: OcrConfig) -> list[dict]:
+    """PAGE_COLUMNS rows of a few pages; those that need OCR share one tesseract call.
+    Never raises."""
+    rows = [_new_row(task) for task in tasks]
+    pending: list[tuple[dict, Image.Image, Path | None]] = []
+    for task, row in zip(tasks, rows, strict=True):
+        with _failures_into(row, config):
+            if prepared := _read_without_ocr(task, row, config):
+                pending.append((row, *prepared))
+    readings = recognise_pages([gray for _, gray, _ in pending], config) if pending else []
+    for (row, gray, cache), reading in zip(pending, readings, strict=True):
+        with _failures_into(row, config):
+            if isinstance(reading, Exception):
+                raise reading
+            _store_reading(row, second_look(gray, reading, config), cache, config)
+    return rows
+
+
+def process_page(task: PageTask, config: OcrConfig) -> dict:
+    """The PAGE_COLUMNS row of one page; never raises."""
+    return process_pages([task], config)[0]
 
 
 def _page_error(exc: RuntimeError, config: OcrConfig) -> str:
@@ -498,6 +618,7 @@ def _failed_file_row(f: SourceFile, reason: str) -> dict:
         "ocr_confidence": None,
         "status": "failed",
         "error": reason,
+        "word_confidences": None,
         "cached": False,
     }
 
@@ -510,6 +631,21 @@ class OcrProgress:
     elapsed: float
 
 
+def page_batches(n_tasks: int, workers: int) -> list[range]:
+    """Consecutive task indexes per tesseract call: at most PAGES_PER_CALL, in a number
+    of batches that is a multiple of the workers and of near-equal sizes (the smaller
+    ones last), so no worker idles long while another finishes."""
+    workers = max(1, workers)
+    count = min(n_tasks, workers * math.ceil(n_tasks / (workers * PAGES_PER_CALL)))
+    if count == 0:
+        return []
+    size, larger = divmod(n_tasks, count)
+    bounds = [0]
+    for i in range(count):
+        bounds.append(bounds[-1] + size + (i < larger))
+    return [range(a, b) for a, b in pairwise(bounds)]
+
+
 def run_pages(
     tasks: list[PageTask],
     config: OcrConfig,
@@ -520,34 +656,41 @@ def run_pages(
     _init_worker()
     started = time.monotonic()
     results: dict[int, dict] = {}
-    cached = 0
+    batches = page_batches(len(tasks), workers)
 
-    def report() -> None:
+    def record(batch: range, rows: list[dict]) -> None:
+        results.update(zip(batch, rows, strict=True))
         if on_progress is not None:
-            on_progress(OcrProgress(len(results), len(tasks), cached, time.monotonic() - started))
+            cached = sum(bool(r["cached"]) for r in results.values())
+            elapsed = time.monotonic() - started
+            on_progress(OcrProgress(len(results), len(tasks), cached, elapsed))
 
-    if workers <= 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
-            results[i] = process_page(task, config)
-            cached += bool(results[i]["cached"])
-            report()
+    if workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            record(batch, process_pages([tasks[i] for i in batch], config))
     else:
         with ProcessPoolExecutor(
-            max_workers=min(workers, len(tasks)), initializer=_init_worker
+            max_workers=min(workers, len(batches)), initializer=_init_worker
         ) as pool:
-            futures = {pool.submit(process_page, t, config): i for i, t in enumerate(tasks)}
+            futures = {
+                pool.submit(process_pages, [tasks[i] for i in batch], config): batch
+                for batch in batches
+            }
             for future in as_completed(futures):
-                i = futures[future]
+                batch = futures[future]
                 try:
-                    results[i] = future.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker fails its page only
-                    results[i] = _failed_file_row(
-                        SourceFile(tasks[i].sha256, tasks[i].source_file, Path(tasks[i].path)),
-                        f"обработчик страницы завершился с ошибкой: {exc}",
-                    ) | {"page": tasks[i].page, "pages": tasks[i].pages}
-                cached += bool(results[i]["cached"])
-                report()
+                    rows = future.result()
+                except Exception as exc:  # noqa: BLE001 - a dead worker fails its pages only
+                    rows = [_dead_worker_row(tasks[i], exc) for i in batch]
+                record(batch, rows)
     return [results[i] for i in range(len(tasks))]
+
+
+def _dead_worker_row(task: PageTask, exc: Exception) -> dict:
+    return _new_row(task) | {
+        "status": "failed",
+        "error": f"обработчик страницы завершился с ошибкой: {exc}",
+    }
 
 
 def _init_worker() -> None:

@@ -32,6 +32,9 @@ PAGE_COLUMNS = [
     "ocr_confidence",  # mean word confidence 0..1, None for text layer
     "status",  # ok | failed
     "error",
+    # OCR confidence 0..100 of each whitespace-separated word of `text`, in order;
+    # None for a text layer
+    "word_confidences",
 ]
 
 # requisites: one row per document (a file, or a page range of a split file).
