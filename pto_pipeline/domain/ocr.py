@@ -193,19 +193,24 @@ def page_hash(image: Image.Image) -> str:
     return digest.hexdigest()
 
 
-def preprocess(image: Image.Image, config: OcrConfig | None = None) -> Image.Image:
+def preprocess(image: Image.Image) -> Image.Image:
     """Grayscale page at ~300 dpi with stamps' colour ink removed, contrast stretched,
-    deskewed, turned upright when its lines run vertically (tesseract's orientation
-    detection), and table rules erased (which assumes upright text)."""
+    deskewed and table rules erased."""
     image = _drop_colour_ink(image)
     gray = _stretch_contrast(image.convert("L"))
     gray = _normalise_dpi(gray, image.info.get("dpi"))
-    gray = _deskew(gray)
+    return remove_ruling(_deskew(gray))
+
+
+def prepare_for_ocr(image: Image.Image, config: OcrConfig) -> Image.Image:
+    """The preprocessed page, turned upright when its lines run vertically (judged once
+    rules are erased: a table's vertical rules would look like lines of text)."""
+    gray = preprocess(image)
     if looks_sideways(gray):
-        rotation = _detect_rotation(gray, config or OcrConfig())
+        rotation = _detect_rotation(gray, config)
         if rotation:
             gray = _deskew(gray.rotate(-rotation, expand=True, fillcolor=255))
-    return remove_ruling(gray)
+    return gray
 
 
 def _drop_colour_ink(image: Image.Image) -> Image.Image:
@@ -320,23 +325,19 @@ def _long_runs(ink: np.ndarray, length: int, axis: int) -> np.ndarray:
     return maximum_filter1d(eroded, length, axis=axis).astype(bool)
 
 
-def _horizontal_rules(half: np.ndarray, length: int) -> np.ndarray:
-    """Horizontal rules at half resolution. A pixel also counts as ink when the one
-    above or below it is: a rule tilted by the small skew left in place (< 0.9°) still
-    forms one run, not a trail of dashes. Letter gaps stay: they are blank columns."""
+def _rules_along(half: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Rules running along `axis` (1: horizontal, 0: vertical) of a half-resolution ink
+    mask. A pixel also counts as ink when a neighbour across the rule is: a rule tilted
+    by the small skew left in place (< 0.9°) still forms one run, not a trail of dashes.
+    The blank gaps between letters stay blank, so a line of text never forms a run."""
     tolerant = half.copy()
-    tolerant[1:] |= half[:-1]
-    tolerant[:-1] |= half[1:]
-    return _long_runs(tolerant, length, axis=1)
-
-
-def _vertical_rules(quarter: np.ndarray, length: int) -> np.ndarray:
-    """Vertical rules at quarter resolution (a quarter of the work): the blank gap
-    between text lines still breaks every column of text."""
-    tolerant = quarter.copy()
-    tolerant[:, 1:] |= quarter[:, :-1]
-    tolerant[:, :-1] |= quarter[:, 1:]
-    return _long_runs(tolerant, length, axis=0)
+    if axis == 1:
+        tolerant[1:] |= half[:-1]
+        tolerant[:-1] |= half[1:]
+    else:
+        tolerant[:, 1:] |= half[:, :-1]
+        tolerant[:, :-1] |= half[:, 1:]
+    return _long_runs(tolerant, length, axis=axis)
 
 
 def remove_ruling(gray: Image.Image) -> Image.Image:
@@ -348,13 +349,11 @@ def remove_ruling(gray: Image.Image) -> Image.Image:
     # speckle of scan noise is not
     half_ink = ink.reduce(2).point(lambda v: 255 if v >= 120 else 0)
     half = np.asarray(half_ink) > 0
-    quarter = np.asarray(half_ink.reduce(2)) >= 120
     # ~10 mm at 300 dpi, in half-resolution pixels: longer than the strokes of title
     # letters and than bold words whose letters touch, shorter than table rules
     length = max(20, gray.width // 40)
-    rules = _horizontal_rules(half, length)
-    vertical = _vertical_rules(quarter, max(10, length // 2))
-    rules |= vertical.repeat(2, 0).repeat(2, 1)[: rules.shape[0], : rules.shape[1]]
+    # the same test both ways: a page may still lie sideways here
+    rules = _rules_along(half, length, axis=1) | _rules_along(half, length, axis=0)
     if not rules.any():
         return gray
     # white over the rule, its grey anti-aliased edges (left alone, they come back as
@@ -456,7 +455,7 @@ def second_look(gray: Image.Image, first: Recognised, config: OcrConfig) -> Reco
 
 def ocr_image(image: Image.Image, config: OcrConfig) -> Recognised:
     """OCR one page image (preprocessing, orientation, one retry when doubtful)."""
-    gray = preprocess(image, config)
+    gray = prepare_for_ocr(image, config)
     return second_look(gray, run_tesseract(gray, config), config)
 
 
@@ -532,7 +531,7 @@ def _read_without_ocr(
             cached=True,
         )
         return None
-    return preprocess(image, config), cache
+    return prepare_for_ocr(image, config), cache
 
 
 def _store_reading(row: dict, reading: Recognised, cache: Path | None, config: OcrConfig) -> None:
