@@ -35,7 +35,7 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
 # Bump when preprocessing changes: it is part of the cache key.
-PREPROCESS_VERSION = "7"
+PREPROCESS_VERSION = "8"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
 # Pages handed to one tesseract process: loading the rus+eng models takes ~0.1 s, about
