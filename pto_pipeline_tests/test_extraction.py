@@ -751,3 +751,33 @@ def test_batch_number_with_separators_is_kept_before_stray_unit_letters():
     text = 'СЕРТИФИКАТ КАЧЕСТВА № 77\n"Номер партии и 22-08/26 т: о\n“Масса партии, т. о 10,572\n'
     fields = extract_document(text, 0.9).fields
     assert (fields["batch_number"], fields["quantity"]) == ("22-08/26", 10.572)
+
+
+def test_product_printed_under_the_consumer_in_a_value_block_is_not_its_address():
+    """Labels OCR'd first, then the values: the consumer company and the product name
+    on consecutive lines are two values, not a company with its address."""
+    page = (
+        "ООО «Эталон-СтальПром», 454068, г. Челябинск\nСЕРТИФИКАТ КАЧЕСТВА\n\n"
+        "Изготовитель\n\nПотребитель\nНаименование продукции\n\nКласс арматуры\n\n"
+        "№ 87749 от 6 февраля 2026 года\n\n"
+        "ООО «Эталон-СтальПром», 454068, Челябинская область, г.\n\n"
+        "Челябинск, ул. Восстания, д. 144/3\nООО «СтандартГенподряд»\n"
+        "Арматурная сталь А500С d16 мм\nА500С\n\nДиаметр, мм 16\n"
+        "НД на продукцию ГОСТ 34028-2016\nНомер партии 4430\nМасса партии, тн 52,756\n"
+    )
+    fields = extract_document(page).fields
+    assert fields["product_name"].startswith("Арматурная сталь А500С")
+    assert fields["manufacturer"] == "ООО «Эталон-СтальПром»"
+
+
+def test_a_value_block_of_other_labels_and_signatures_gives_no_product():
+    """The values column was lost by OCR: better no name (review) than a wrong one."""
+    page = (
+        "Общество с ограниченной ответственностью «ИтильМеталл»\n"
+        "СЕРТИФИКАТ КАЧЕСТВА № 20807\nДата выдачи: 04.09.2026\n\n"
+        "Грузополучатель:\nНаименование продукции:\nНормативный документ:\n\n"
+        "Марка стали: 35ГС\nВагон/автомобиль №: Р 799 ОА 12\nЗаказ №: 1165-26\n"
+        "353818 | 0904-37 | А500С | 14 | 6,0 | 10 | 28,277 | 0,24 | 1,21 | удовл.\n"
+        "Прокат соответствует требованиям ГОСТ 34028-2016.\nНачальник ОТК И.Ю. Рябов\n"
+    )
+    assert extract_document(page).fields["product_name"] is None

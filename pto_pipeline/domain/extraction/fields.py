@@ -384,7 +384,8 @@ def block_values(ctx: Context, label_start: int) -> list[tuple[int, int]]:
         position += 1
     if sum(kind is not None for kind in kinds) < _MIN_BLOCK:
         return []
-    values = lines[position:]
+    # `Марка стали: 35ГС` under the block is a label with its own value, not a value
+    values = [v for v in lines[position:] if not ctx.common.label_line.match(ctx.search, *v)]
     if "bare" in kinds:
         values = _bare_block_values(ctx, values)
     return values[index : index + _BLOCK_SLACK + 1]
@@ -416,6 +417,14 @@ def _company_in(ctx: Context, span: tuple[int, int]) -> bool:
     return any(span[0] <= org.start < span[1] for org in ctx.organizations)
 
 
+# Marks of a postal address (search form): `г.`, `ул.`, `д. 5`, a region, a postcode.
+_ADDRESS = re.compile(
+    r"(?<![а-яa-z])(?:г|ул|д|пр|пр-т|пер|ш|обл|стр|корп|оф|офис|пом|р-н|мкр)\.|"
+    r"област|кра[йя]|республик|район|шоссе|проспект|улиц|инн|огрн|кпп|"
+    r"(?<![0-9])[0-9]{6}(?![0-9])"
+)
+
+
 def _continues(ctx: Context, value: tuple[int, int], line: tuple[int, int]) -> bool:
     """Whether `line` goes on with `value` printed just above it (no blank line between):
     a company's address, or a line that stopped on a word or a comma
@@ -424,7 +433,12 @@ def _continues(ctx: Context, value: tuple[int, int], line: tuple[int, int]) -> b
     if between.count("\n") != 1:
         return False
     if _company_in(ctx, value):
-        return not _company_in(ctx, line)
+        # the company's address goes on; a product name printed under it does not
+        if _company_in(ctx, line):
+            return False
+        first = re.search(r"[^\W_]", ctx.text[line[0] : line[1]])
+        starts_lower = first is not None and first.group().islower()
+        return starts_lower or bool(_ADDRESS.search(ctx.search, *line))
     return bool(re.search(r"[а-яa-z,]$", ctx.search[value[0] : value[1]].rstrip(_BORDER)))
 
 
@@ -687,7 +701,11 @@ def _block_text(ctx: Context, rule: FieldRule, values: list[tuple[int, int]]) ->
         if any(head <= o.start < head + 3 for o in ctx.organizations + ctx.standards):
             continue
         value = _clean_text(ctx, start, end)
-        if value and not _is_label(rule, value) and _looks_right(rule, value):
+        if not value or _legibility(ctx.text[start:end]) < 0.6:
+            continue  # a table row (`353818 | 0904-37 | 14 | …`) is no name
+        if any(stop.search(ctx.search, head, end) for stop in rule.stop):
+            continue  # `Прокат соответствует требованиям …` is the conclusion
+        if not _is_label(rule, value) and _looks_right(rule, value):
             value = _append_details(ctx, rule, _repair_grades(rule, value))
             return Found(value, 0.85 * _legibility(value), start, end)
     return None
