@@ -343,6 +343,7 @@ def test_manufacturer_is_not_the_certification_body_or_the_customer():
         ("Количество: 100 п.м", 100.0, "м"),
         ("Масса, кг: 250", 250.0, "кг"),
         ("Количество: 20 л", 20.0, "л"),
+        ("Количество, M3 `` ; 177,0", 177.0, "м3"),  # the 3 of м3 is not the amount
     ],
 )
 def test_quantity_and_unit_are_normalised(line, quantity, unit):

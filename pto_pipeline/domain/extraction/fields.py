@@ -871,7 +871,9 @@ def find_quantity(ctx: Context, rule: FieldRule) -> Found | None:
     """Quantity and unit after a label: `Объём партии, м3: 12,5`, `Масса 15,34 т`."""
     units = ctx.unit_regex.pattern
     regex = re.compile(
-        rf"(?P<pre>[^0-9\n]{{0,30}}?)(?:(?P<unit>{units})[\s:.,)=|\-–—]*)?(?P<num>{_NUM})"
+        # a figure glued to a letter is a unit's or a grade's (`м3`, `В25`), not the amount
+        rf"(?P<pre>[^0-9\n]{{0,30}}?)(?:(?P<unit>{units})[\s:.,;)=|\-–—`'‘’]*)?"
+        rf"(?<![а-яa-z])(?P<num>{_NUM})"
     )
     for span in value_spans(ctx, rule, window=80):
         if block_values(ctx, span.label_start):
