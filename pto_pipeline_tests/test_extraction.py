@@ -344,6 +344,7 @@ def test_manufacturer_is_not_the_certification_body_or_the_customer():
         ("Масса, кг: 250", 250.0, "кг"),
         ("Количество: 20 л", 20.0, "л"),
         ("Количество, M3 `` ; 177,0", 177.0, "м3"),  # the 3 of м3 is not the amount
+        ("Итого масса нетто: 4,811-т_", 4.811, "т"),
     ],
 )
 def test_quantity_and_unit_are_normalised(line, quantity, unit):

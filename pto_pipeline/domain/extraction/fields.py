@@ -935,7 +935,8 @@ def _block_quantity(ctx: Context, span: Span) -> Found | None:
 
 
 def _unit_after(ctx: Context, pos: int) -> str | None:
-    m = ctx.unit_regex.match(ctx.search, re.compile(r"[\s.]*").match(ctx.search, pos).end())
+    # `4,811-т`: OCR glues the unit to the figure with a dash
+    m = ctx.unit_regex.match(ctx.search, re.compile(r"[\s.\-–]*").match(ctx.search, pos).end())
     return ctx.unit_at(m) if m else None
 
 
