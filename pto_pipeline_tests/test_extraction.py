@@ -783,3 +783,23 @@ def test_a_value_block_of_other_labels_and_signatures_gives_no_product():
         "Прокат соответствует требованиям ГОСТ 34028-2016.\nНачальник ОТК И.Ю. Рябов\n"
     )
     assert extract_document(page).fields["product_name"] is None
+
+
+@pytest.mark.parametrize(
+    ("row", "batch"),
+    [
+        ("511520 5629 A500C 25 12,0 6 33,754 0,19 0,98 0,34 0,033 0,019 0,42 585", "5629"),
+        ("767850 25-730 А240 25 12,0 5 56,214 019 0,95 057’ 0,031 0,011 - 0,39", "25-730"),
+    ],
+)
+def test_wide_rebar_table_batch_with_or_without_a_separator(row, batch):
+    """Heat, batch and class in one OCR'd row; the batch is the cell after the heat."""
+    page = (
+        "ООО «ИтильМеталл»\nСЕРТИФИКАТ КАЧЕСТВА № 20807\nДата выдачи: 04.09.2026\n"
+        "Наименование продукции: Арматурная сталь А500С d25 мм\nМарка стали: 35ГС\n"
+        "№ плавки № Класс @, мм Длина, Кол-во Масса,т C,% Мп % Si,% S, % Р, % Сэкв\n"
+        f"партии м пачек Н/мм?\n{row}\nИтого масса нетто: 33,754 т\n"
+        "Прокат соответствует требованиям ГОСТ 34028-2016. Прокат испытан на свариваемость.\n"
+    )
+    fields = extract_document(page).fields
+    assert fields["batch_number"] == batch

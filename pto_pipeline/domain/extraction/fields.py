@@ -255,7 +255,7 @@ def _row_value(ctx: Context, rule: FieldRule) -> tuple[int, int] | None:
     column titles carry the field's label. OCR joins cells with single spaces, so the
     column cannot be found by position; the value's form tells it from its neighbours
     (a batch `615/26` beside a heat number `259633`)."""
-    if rule.row_value is None:
+    if not rule.row_value:
         return None
     for label in rule.labels:
         for m in label.pattern.finditer(ctx.search):
@@ -264,11 +264,12 @@ def _row_value(ctx: Context, rule: FieldRule) -> tuple[int, int] | None:
             row = _data_row_below(ctx, m.start())
             if row is None:
                 continue
-            for value in rule.row_value.finditer(ctx.search, *row):
-                if not ctx.date_at(value.start()) and not ctx.is_foreign_number(
-                    value.start(), value.end()
-                ):
-                    return value.start(), value.end()
+            for form in rule.row_value:
+                for found in form.finditer(ctx.search, *row):
+                    group = "value" if "value" in form.groupindex else 0
+                    start, end = found.span(group)
+                    if not ctx.date_at(start) and not ctx.is_foreign_number(start, end):
+                        return start, end
     return None
 
 

@@ -107,7 +107,9 @@ class FieldRule:
     followed_by: tuple[re.Pattern[str], ...] = ()  # organisation right before these phrases
     value_pattern: re.Pattern[str] | None = None  # a text value must contain this
     replace: tuple[tuple[re.Pattern[str], str], ...] = ()  # OCR repairs of known grades
-    row_value: re.Pattern[str] | None = None  # the value's form in a table row under its title
+    # the value's forms in a table row under its title, tried in order; a group named
+    # `value` marks the value inside a wider match (the cell after the heat number)
+    row_value: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,12 @@ def _label(item: str | dict[str, Any]) -> Label:
     )
 
 
+def _as_list(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _field(name: str, spec: dict[str, Any]) -> FieldRule:
     return FieldRule(
         name=name,
@@ -208,7 +216,7 @@ def _field(name: str, spec: dict[str, Any]) -> FieldRule:
         followed_by=_patterns(spec.get("followed_by")),
         value_pattern=re.compile(spec["value_pattern"]) if spec.get("value_pattern") else None,
         replace=tuple((re.compile(r["pattern"]), r["value"]) for r in spec.get("replace", [])),
-        row_value=re.compile(spec["row_value"]) if spec.get("row_value") else None,
+        row_value=tuple(re.compile(p) for p in _as_list(spec.get("row_value"))),
     )
 
 
