@@ -120,6 +120,8 @@ def test_declaration_letter_d_read_as_two_characters(printed):
         # Д of the declaration type read as the digit 4; ЕАЭС read as EASC
         ("ЕАЭС М RU 4-RU.PA01.B.28561/23", "ЕАЭС N RU Д-RU.РА01.В.28561/23"),
         ("‘EASC М RU Д-РУ.РАО1. В. 17737/23", "ЕАЭС N RU Д-RU.РА01.В.17737/23"),
+        ("ЕАЭС М RU Д- -RU.PA05.B.07259/24", "ЕАЭС N RU Д-RU.РА05.В.07259/24"),  # dash twice
+        ("РОСС RU Д-РУЧ.РАО1.В.34055/24", "РОСС RU Д-RU.РА01.В.34055/24"),  # RU as РУЧ
     ],
 )
 def test_declaration_numbers_with_misread_fixed_letters(printed, canonical):

@@ -77,7 +77,7 @@ def _literal(ch: str) -> str:
     if ch in ".,":
         return r"\s*[.,]\s*"
     if ch in "-–":
-        return r"\s*[-–—]\s*"
+        return r"\s*[-–—][\s\-–—]*"  # `Д- -RU`: OCR doubles a dash across a gap
     if ch == "/":
         return r"\s*[/|lI]\s*"
     if not ch.isalpha():
@@ -100,6 +100,8 @@ def _slot(kind: str, low: int, high: int) -> str:
     char = {"L": _LETTER_OR_EL, "A": _LATIN, "D": _DIGIT}[kind]
     if kind == "D":  # OCR may put a space inside a long digit run
         return rf"{char}(?:\s?{char}){{{low - 1},{high - 1}}}"
+    if kind == "A":  # the tail of a `U` read as a letter of its own (`RU` as `РУЧ`)
+        return f"{char}{{{low},{high}}}[ЧЦ]?"
     return f"{char}{{{low},{high}}}"
 
 
@@ -146,6 +148,8 @@ def _canonical_slot(kind: str, raw: str, size: tuple[int, int]) -> tuple[str, in
 
 
 def _country(raw: str) -> tuple[str, int]:
+    if len(raw) == 3 and raw[2] in "ЧЦ" and raw[0] in _RU_FIRST and raw[1] in _RU_SECOND:
+        return "RU", 1  # `РУЧ`
     code = "".join(_LATIN_TWINS.get(ch, ch) for ch in raw)
     read_as_russian = bool(_CYRILLIC.search(raw))  # a Latin code OCR'd with Cyrillic letters
     if code in _COUNTRIES and not (read_as_russian and code != "RU"):
