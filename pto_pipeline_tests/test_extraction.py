@@ -805,3 +805,26 @@ def test_wide_rebar_table_batch_with_or_without_a_separator(row, batch):
     )
     fields = extract_document(page).fields
     assert fields["batch_number"] == batch
+
+
+def test_maker_above_its_label_and_not_the_consumer_after_it():
+    """A two-line cell: OCR prints its first line above the centred title; the next
+    company on the label's lines belongs to «Потребитель»."""
+    page = (
+        "АО «АтлантСталь», 426949, Удмуртская Республика, г. Ижевск\n"
+        "СЕРТИФИКАТ КАЧЕСТВА\n№ 17459 от 26.12.2025 г.\n\n"
+        "— АО «АтлантСталь», 426949, Удмуртская Республика, г.\n\n| Изготовитель\n"
+        "— Ижевск, ул. Окружное шоссе, д. 17, офис 191\n"
+        "Потребитель с OOO «АлабугаСтройИнвест» о a\n"
+        "Наименование продукции Арматурная сталь А240 d10 мм\n"
+    )
+    assert extract_document(page).fields["manufacturer"] == "АО «АтлантСталь»"
+
+
+def test_legal_form_spelled_out_with_a_dot_for_a_space():
+    page = (
+        "ПАСПОРТ\n№ 378\n`Предприятие-изготовитель | Общество.с ограниченной ответственностью "
+        "«Буинский\nкарьер», 620722, Свердловская область, г. Екатеринбург\n"
+        "Наименование продукции Песок природный II класса, средний\n"
+    )
+    assert extract_document(page).fields["manufacturer"] == "ООО «Буинский карьер»"

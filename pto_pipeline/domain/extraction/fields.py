@@ -584,20 +584,23 @@ def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
             for p in rule.followed_by
         ):
             return Found(org.value, 0.85 * org.certainty, org.start, org.end)
+    labels = [m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search)]
     for span in value_spans(ctx, rule, window=rule.window):
         if values := block_values(ctx, span.label_start):
             if in_block := _block_organization(ctx, values):
                 return Found(in_block.value, 0.7 * span.certainty, in_block.start, in_block.end)
             continue
-        # on the label's line or just below: further down is another section's company
+        # on the label's line or just below: further down is another section's company;
+        # one that another role introduces (`Потребитель ООО «…»`) is not the maker
         end = min(span.end, span.start + _nth_line_end(ctx.search[span.start :], 3))
         for org in ctx.organizations:
-            if span.start <= org.start < end:
+            if span.start <= org.start < end and not _org_excluded(ctx, org.start, labels):
                 value = _consensus_form(ctx, org.value)
                 return Found(value, 0.9 * org.certainty * span.certainty, org.start, org.end)
+        if above := _organization_above(ctx, span.label_start):
+            return Found(above.value, 0.7 * above.certainty, above.start, above.end)
     if rule.fallback != "first":
         return None
-    labels = [m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search)]
     candidates = [o for o in ctx.organizations if not _org_excluded(ctx, o.start, labels)]
     if not candidates:
         return None
@@ -608,6 +611,22 @@ def find_organization(ctx: Context, rule: FieldRule) -> Found | None:
     repeated = counts[best.value] > 1 or best.start < _nth_line_end(ctx.search, 3)
     value = _consensus_form(ctx, best.value)
     return Found(value, (0.8 if repeated else 0.65) * best.certainty, best.start, best.end)
+
+
+def _organization_above(ctx: Context, label_start: int) -> Found | None:
+    """A company starting the line just above its label: OCR puts a two-line cell's
+    first line above the title it is centred on (`АО «Сталь», 426949, …` / `Изготовитель`
+    / `Ижевск, ул. …`)."""
+    above = _previous_line(ctx, label_start)
+    if above is None:
+        return None
+    for org in ctx.organizations:
+        if above[0] <= org.start < above[1]:
+            lead = ctx.search[above[0] : org.start]
+            if not re.search(r"[а-яa-z0-9]", lead):
+                return org
+            return None
+    return None
 
 
 def _block_organization(ctx: Context, values: list[tuple[int, int]]) -> Found | None:
