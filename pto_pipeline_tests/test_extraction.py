@@ -828,3 +828,20 @@ def test_legal_form_spelled_out_with_a_dot_for_a_space():
         "Наименование продукции Песок природный II класса, средний\n"
     )
     assert extract_document(page).fields["manufacturer"] == "ООО «Буинский карьер»"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the title lost to a faded scan; the prose formula remains
+        "АО «ИдельЩебень»\nДОКУМЕНТ О т\n№ 269/25\n4 октября 2025 года\n"
+        "Настоящий документ выдан АО «ИдельЩебень» в том, что продукция «Песок для\n"
+        "строительных работ», партия № 25-843 в количестве 66,000 тн, изготовлена по ГОСТ 8736.\n",
+        # the start of the concrete title garbled, its tail readable
+        "ООО «Кама-Бетон-Комплект»\n"
+        "eee о качестве о смеси аданного качества партии № 767103 с от 02.03.26\n"
+        "Потребитель: АО «Трест»\n16:40 | 545 | Смесь бетонная БСТ В35 П4 F150 W6 | 12,0\n",
+    ],
+)
+def test_quality_documents_with_a_damaged_title_are_still_recognised(text):
+    assert classify_page(text).doc_type == "quality_document"
