@@ -845,3 +845,31 @@ def test_legal_form_spelled_out_with_a_dot_for_a_space():
 )
 def test_quality_documents_with_a_damaged_title_are_still_recognised(text):
     assert classify_page(text).doc_type == "quality_document"
+
+
+@pytest.mark.parametrize(
+    ("name_line", "expected"),
+    [
+        ("Наименование продукции Арматура A400 ©20\n\nКласс арматуры А400", "Арматура А400 Ø20"),
+        ("Наименование продукции: Арматура А500С О14", "Арматура А500С Ø14"),
+    ],
+)
+def test_rebar_name_repairs_the_diameter_sign_and_stops_at_the_next_row(name_line, expected):
+    page = f"ООО «Сталь»\nСЕРТИФИКАТ КАЧЕСТВА № 51/4399\nПредел текучести\n{name_line}\n"
+    assert extract_document(page).fields["product_name"].startswith(expected)
+
+
+def test_concrete_frost_grade_read_as_e_is_repaired():
+    page = (
+        "ООО «Бетон»\nДОКУМЕНТ О КАЧЕСТВЕ БЕТОННОЙ СМЕСИ ЗАДАННОГО КАЧЕСТВА № 12\n"
+        "Марка смеси: Смесь бетонная ВСТ В25 П4 Е150 W8\nОбъем партии, м3: 12,0\n"
+    )
+    assert extract_document(page).fields["product_name"] == "Смесь бетонная БСТ В25 П4 F150 W8"
+
+
+def test_an_address_is_never_the_product_name():
+    page = (
+        "ПАСПОРТ № П-797\nИзготовитель ООО «ПрикамьеЖелезобетон»\nНаименование изделия\n"
+        "«ПрикамьеЖелезобетон», 420691, Республика Татарстан, г. Казань, ул. Ленина, д. 5\n"
+    )
+    assert extract_document(page).fields["product_name"] is None

@@ -695,6 +695,8 @@ def _labelled_text(
         quoted = _QUOTED_VALUE.match(ctx.search, span.start)
         if quoted:  # `продукция «Труба ПЭ 100\nSDR 11»` : the name is what is quoted
             start, end = quoted.start(1), quoted.end(1)
+            if _POSTAL.search(ctx.search, end, ctx.line_bounds(end)[1]):
+                continue  # `«Завод», 420691, г. Казань, …`: a company with its address
         else:
             start, end = span.start, _text_end(ctx, rule, span, other_labels)
             if _starts_with_stop(ctx, rule, start):
@@ -740,15 +742,23 @@ def _pattern_text(ctx: Context, rule: FieldRule) -> Found | None:
         stops = (stop.search(ctx.search, m.start() + 1, m.end()) for stop in rule.stop)
         end = min((s.start() for s in stops if s), default=m.end())
         value = _clean_text(ctx, m.start(), end)
-        if value and not _is_label(rule, value):
+        if value and not _is_label(rule, value) and not _POSTAL.search(search_form(value)):
             value = _repair_grades(rule, value)
             return Found(value, 0.7 * _legibility(value), m.start(), end)
     return None
 
 
+# A street or a postcode: a company's address, never a product name.
+_POSTAL = re.compile(r"(?<![а-яa-z])(?:ул|пр-т|пер|мкр)\.|(?<![0-9])[0-9]{6}(?![0-9])|инн|огрн")
+
+
 def _looks_right(rule: FieldRule, value: str) -> bool:
-    """The value has the shape its family expects (a concrete mix names its class)."""
-    return rule.value_pattern is None or bool(rule.value_pattern.search(search_form(value)))
+    """The value has the shape its family expects (a concrete mix names its class) and
+    is not an address."""
+    folded = search_form(value)
+    if _POSTAL.search(folded):
+        return False
+    return rule.value_pattern is None or bool(rule.value_pattern.search(folded))
 
 
 def _repair_grades(rule: FieldRule, value: str) -> str:
