@@ -873,3 +873,21 @@ def test_an_address_is_never_the_product_name():
         "«ПрикамьеЖелезобетон», 420691, Республика Татарстан, г. Казань, ул. Ленина, д. 5\n"
     )
     assert extract_document(page).fields["product_name"] is None
+
+
+def test_a_field_read_from_doubtful_words_needs_review_on_a_clean_page():
+    """The page reads well on average, but the passport number's word does not."""
+    page = (
+        "ООО «Керамика»\nПАСПОРТ КАЧЕСТВА № 08/12-14\nДата выдачи 08.12.2025\n"
+        "Наименование продукции: Кирпич керамический КР-р-по 250х120х65/1НФ/150/2,0/50\n"
+        "Изготовитель: ООО «Керамика»\nКоличество: 22560 шт.\n"
+    )
+    words = page.split()
+    sure = extract_document(page, 0.92, [95] * len(words))
+    assert sure.status == "ok"
+    doubtful = [30 if w == "08/12-14" else 95 for w in words]
+    unsure = extract_document(page, 0.92, doubtful)
+    assert unsure.confidence["doc_number"] < 0.6 <= unsure.confidence["manufacturer"]
+    assert unsure.status == "needs_review" and "номер документа" in unsure.error
+    # confidences that do not belong to this text are ignored: the page mean counts
+    assert extract_document(page, 0.92, [30, 30]).status == "ok"

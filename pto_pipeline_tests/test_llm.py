@@ -371,3 +371,43 @@ def test_settings_from_env(monkeypatch, tmp_path):
         tmp_path,
     )
     assert "sk-secret" not in repr(custom)
+
+
+# --- the document's status after the model filled its gaps -----------------------------
+
+
+def test_document_whose_gaps_the_model_filled_is_regraded(server, settings, monkeypatch):
+    import pandas as pd
+
+    from pto_pipeline.domain.documents import build_documents
+    from pto_pipeline.domain.tables import PAGE_COLUMNS
+
+    text = (
+        "ООО «БетонСтрой»\n"
+        "Документ о качестве бетонной смеси заданного качества партии № 26-000518\n"
+        "Отгружено девятнадцатого марта две тысячи двадцать шестого года\n"
+        "Бетонная смесь БСТ В25 П4 F150 W6 ГОСТ 7473-2010\nОбъём партии 12,5 м3\n"
+    )
+    page = dict.fromkeys(PAGE_COLUMNS) | {
+        "sha256": "a" * 64,
+        "source_file": "паспорт.jpg",
+        "page": 1,
+        "pages": 1,
+        "text": text,
+        "text_source": "ocr",
+        "ocr_confidence": 0.9,
+        "status": "ok",
+    }
+    pages = pd.DataFrame([page], columns=PAGE_COLUMNS)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    without, _ = build_documents(pages)
+    assert without.iloc[0]["status"] == "needs_review"
+    assert "дата документа" in without.iloc[0]["error"]
+
+    monkeypatch.setenv("OPENAI_API_KEY", settings.api_key)
+    monkeypatch.setenv("PTO_LLM_BASE_URL", settings.base_url)
+    monkeypatch.setenv("PTO_LLM_MODEL", settings.model)
+    with_llm, _ = build_documents(pages, llm_cache_dir=settings.cache_dir)
+    row = with_llm.iloc[0]
+    assert row["issue_date"] == dt.date(2026, 3, 19)
+    assert (row["status"], row["error"]) == ("ok", None)

@@ -15,7 +15,7 @@ from statistics import mean
 import pandas as pd
 
 from pto_pipeline.domain import llm
-from pto_pipeline.domain.extraction import extract_document, split_pages
+from pto_pipeline.domain.extraction import extract_document, grade, split_pages
 from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.tables import DOCUMENT_COLUMNS, REQUISITE_FIELDS
 
@@ -67,14 +67,16 @@ def _document_row(
     text = "\f".join(chunk["text"].fillna(""))
     confidences = [c for c in chunk["ocr_confidence"] if c is not None and c == c]
     ocr_confidence = round(mean(confidences), 4) if confidences else None
-    req = extract_document(text, ocr_confidence)
+    req = extract_document(text, ocr_confidence, _word_confidences(chunk))
     fields, confidence = dict(req.fields), dict(req.confidence)
     status, error = req.status, req.error
+    if llm_settings is not None and llm.fields_needing_llm(fields, confidence):
+        fields, confidence, _note = llm.llm_fill(text, fields, confidence, llm_settings)
+        if req.family:  # the gaps the model closed no longer need review
+            status, error = grade(req.family, fields, confidence)
     if fields.get("doc_type") == "other":
         # A covering letter or waybill: read fine, nothing is required of it.
         status, error = "ok", None
-    if llm_settings is not None and llm.fields_needing_llm(fields, confidence):
-        fields, confidence, _note = llm.llm_fill(text, fields, confidence, llm_settings)
     total_pages = int(file_pages["pages"].max())
     whole_file = first == 1 and last == total_pages
     text_sources = set(chunk["text_source"])
@@ -92,6 +94,21 @@ def _document_row(
         "error": error,
         "field_confidence": json.dumps(confidence, ensure_ascii=False, sort_keys=True),
     }
+
+
+def _word_confidences(chunk: pd.DataFrame) -> list[int] | None:
+    """Word confidences of the pages' joined text; a text-layer page's words are sure."""
+    words: list[int] = []
+    for text, page_words in zip(
+        chunk["text"].fillna(""), chunk.get("word_confidences", [None] * len(chunk)), strict=True
+    ):
+        count = len(text.split())
+        if page_words is None or (isinstance(page_words, float) and page_words != page_words):
+            page_words = [100] * count
+        if len(page_words) != count:
+            return None  # text and confidences disagree (an old cache): use the page mean
+        words.extend(int(c) for c in page_words)
+    return words
 
 
 def _failed_row(sha: str, source_file: str, file_pages: pd.DataFrame, reason: str) -> dict:

@@ -5,7 +5,7 @@ Rules are data (`rules/*.yaml`, one file per document family); see `rules.py`.
 
 from .classify import PageClass, classify_page, split_pages
 from .evaluate import score_requisites
-from .extract import FIELDS, DocumentRequisites, extract_document
+from .extract import FIELDS, DocumentRequisites, extract_document, grade
 
 __all__ = [
     "FIELDS",
@@ -13,6 +13,7 @@ __all__ = [
     "PageClass",
     "classify_page",
     "extract_document",
+    "grade",
     "score_requisites",
     "split_pages",
 ]

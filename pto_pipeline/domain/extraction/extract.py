@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -33,6 +34,7 @@ class DocumentRequisites:
     confidence: dict[str, float] = field(default_factory=dict)
     status: str = "failed"  # ok | needs_review | failed
     error: str | None = None
+    family: str | None = None  # the rules family that read it
 
 
 @cache
@@ -46,8 +48,41 @@ def _ocr_factor(ocr_confidence: float | None) -> float:
     return max(0.3, min(1.0, 0.4 + 0.6 * float(ocr_confidence)))
 
 
-def extract_document(text: str, ocr_confidence: float | None = None) -> DocumentRequisites:
-    """Classify a document's text (pages joined by form feeds) and read its requisites."""
+class _WordConfidence:
+    """OCR confidence of the words a field was read from: a number read from smudged
+    digits is doubtful even on a clean page."""
+
+    def __init__(self, text: str, word_confidences: list[int] | None) -> None:
+        self.spans: list[tuple[int, int]] = []
+        self.values: list[int] = []
+        if word_confidences:
+            spans = [m.span() for m in re.finditer(r"\S+", text)]
+            if len(spans) == len(word_confidences):  # else they belong to another text
+                self.spans, self.values = spans, list(word_confidences)
+
+    def lowest(self, start: int, end: int) -> float | None:
+        """The lowest confidence (0..1) of the words overlapping text[start:end]."""
+        if not self.spans or start < 0 or end <= start:
+            return None
+        first = bisect_right(self.spans, (start, 1 << 62)) - 1
+        found = [
+            self.values[i]
+            for i in range(max(0, first), len(self.spans))
+            if self.spans[i][0] < end and self.spans[i][1] > start
+        ]
+        return min(found) / 100.0 if found else None
+
+
+def extract_document(
+    text: str,
+    ocr_confidence: float | None = None,
+    word_confidences: list[int] | None = None,
+) -> DocumentRequisites:
+    """Classify a document's text (pages joined by form feeds) and read its requisites.
+
+    A field's confidence is its pattern certainty times an OCR factor: from the words
+    it was read from when `word_confidences` (0..100, one per whitespace-separated word
+    of `text`) are given, else from the page mean `ocr_confidence`."""
     text = text or ""
     values: dict[str, Any] = dict.fromkeys(FIELDS)
     result = classify(text)
@@ -62,21 +97,34 @@ def extract_document(text: str, ocr_confidence: float | None = None) -> Document
 
     family = result.family
     factor = _ocr_factor(ocr_confidence)
+    words = _WordConfidence(text, word_confidences)
     found = _find_fields(_context(text, family), family)
     values["doc_type"] = family.doc_type
     confidence = {"doc_type": _type_confidence(result.score, family) * factor}
     for name, item in found.items():
+        lowest = words.lowest(item.start, item.end)
+        item_factor = factor if lowest is None else _ocr_factor(lowest)
         if name == "quantity":
             values["quantity"], values["unit"] = item.value
-            confidence["quantity"] = item.certainty * factor
+            confidence["quantity"] = item.certainty * item_factor
             if item.value[1] is not None:
-                confidence["unit"] = item.certainty * factor
+                confidence["unit"] = item.certainty * item_factor
         else:
             values[name] = item.value
-            confidence[name] = item.certainty * factor
+            confidence[name] = item.certainty * item_factor
     confidence = {k: round(v, 3) for k, v in confidence.items()}
     status, error = _status(family, values, confidence)
-    return DocumentRequisites(values, confidence, status, error)
+    return DocumentRequisites(values, confidence, status, error, family.name)
+
+
+def grade(
+    family_name: str, values: dict[str, Any], confidence: dict[str, float]
+) -> tuple[str, str | None]:
+    """Status and review message of requisites after they changed (an LLM filled gaps)."""
+    family = next((f for f in families() if f.name == family_name), None)
+    if family is None:
+        return "needs_review", "Неизвестное семейство документа. Сверьте с оригиналом."
+    return _status(family, values, confidence)
 
 
 def _context(text: str, family: Family) -> Context:
