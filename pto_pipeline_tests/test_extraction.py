@@ -122,6 +122,9 @@ def test_declaration_letter_d_read_as_two_characters(printed):
         ("‘EASC М RU Д-РУ.РАО1. В. 17737/23", "ЕАЭС N RU Д-RU.РА01.В.17737/23"),
         ("ЕАЭС М RU Д- -RU.PA05.B.07259/24", "ЕАЭС N RU Д-RU.РА05.В.07259/24"),  # dash twice
         ("РОСС RU Д-РУЧ.РАО1.В.34055/24", "РОСС RU Д-RU.РА01.В.34055/24"),  # RU as РУЧ
+        ("ЕАЭС М RU Д-ВЧУ.РАО1.В.16620/24", "ЕАЭС N RU Д-RU.РА01.В.16620/24"),
+        ("ЕАЭС М ВО Д-ВУО.РАО1.В.24451/24", "ЕАЭС N RU Д-RU.РА01.В.24451/24"),
+        ("РОСС RU A-RU.PA46.B.68995/23", "РОСС RU Д-RU.РА46.В.68995/23"),  # Д as Latin A
     ],
 )
 def test_declaration_numbers_with_misread_fixed_letters(printed, canonical):
@@ -891,3 +894,16 @@ def test_a_field_read_from_doubtful_words_needs_review_on_a_clean_page():
     assert unsure.status == "needs_review" and "номер документа" in unsure.error
     # confidences that do not belong to this text are ignored: the page mean counts
     assert extract_document(page, 0.92, [30, 30]).status == "ok"
+
+
+@pytest.mark.parametrize("number_line", ["№ 94302 от 5 июня 2025 г.", "Ne 71/8401 or 25.04.26"])
+def test_number_line_apart_from_its_title(number_line):
+    """OCR put the form's label column between the title and its number line."""
+    page = (
+        "ПАО «Лаишевский завод сортового проката»\nСЕРТИФИКАТ КАЧЕСТВА\n\n"
+        "Изготовитель\n\nПотребитель\n\nНаименование продукции\n\n"
+        f"{number_line}\n\nПАО «Лаишевский завод сортового проката», 426328,\n"
+        "Номер плавки 355002\n"
+    )
+    expected = number_line.split()[1]
+    assert extract_document(page).fields["doc_number"] == expected

@@ -37,8 +37,8 @@ _LETTER_OR_EL = "(?:" + "|".join(re.escape(k) for k in _MULTI_CHAR_LETTERS) + f"
 _DIGIT = "[0-9OОoоЗзlI|]"
 _SIGN = r"(?:(?:№|N[oOоОeеsº°]?|М)\.?)?"
 # OCR readings of fixed letters (rus+eng tesseract reads a Latin `RU` as `ВО`, `КУ`, `БУ`,
-# `КЧЦ`; `Д` as `J`, `Jf` or `4`; `Э` as `S`).
-_EXTRA_LOOKALIKES = {"Д": "J4", "З": "3", "О": "0", "Э": "З3S", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
+# `КЧЦ`; `Д` as `J`, `Jf`, `4` or `A`; `Э` as `S`).
+_EXTRA_LOOKALIKES = {"Д": "J4AА", "З": "3", "О": "0", "Э": "З3S", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
 _EXTRA_SUFFIX = {"Д": "[fl1iJ]?", "U": "[ОУYЦИЧ0]?"}
 # Country codes seen on EAEU and national numbers; an OCR'd code outside the list that
 # looks like `RU` (first letter read as В/К/Б/Я/Р, second as О/У/Ц/И) is `RU`.
@@ -100,8 +100,8 @@ def _slot(kind: str, low: int, high: int) -> str:
     char = {"L": _LETTER_OR_EL, "A": _LATIN, "D": _DIGIT}[kind]
     if kind == "D":  # OCR may put a space inside a long digit run
         return rf"{char}(?:\s?{char}){{{low - 1},{high - 1}}}"
-    if kind == "A":  # the tail of a `U` read as a letter of its own (`RU` as `РУЧ`)
-        return f"{char}{{{low},{high}}}[ЧЦ]?"
+    if kind == "A":  # `U` read as two letters (`RU` as `РУЧ`, `ВЧУ`, `ВУО`)
+        return f"{char}{{{low},{high}}}[ЧЦОУИ0]?"
     return f"{char}{{{low},{high}}}"
 
 
@@ -148,8 +148,8 @@ def _canonical_slot(kind: str, raw: str, size: tuple[int, int]) -> tuple[str, in
 
 
 def _country(raw: str) -> tuple[str, int]:
-    if len(raw) == 3 and raw[2] in "ЧЦ" and raw[0] in _RU_FIRST and raw[1] in _RU_SECOND:
-        return "RU", 1  # `РУЧ`
+    if len(raw) == 3 and raw[0] in _RU_FIRST and set(raw[1:]) <= _RU_SECOND | {"Ч", "Ц"}:
+        return "RU", 1  # `РУЧ`, `ВЧУ`, `ВУО`
     code = "".join(_LATIN_TWINS.get(ch, ch) for ch in raw)
     read_as_russian = bool(_CYRILLIC.search(raw))  # a Latin code OCR'd with Cyrillic letters
     if code in _COUNTRIES and not (read_as_russian and code != "RU"):

@@ -180,7 +180,11 @@ def _patterns(items: list[str] | None) -> tuple[re.Pattern[str], ...]:
 def _label(item: str | dict[str, Any]) -> Label:
     if isinstance(item, str):
         item = {"phrase": item}
-    source = item["regex"] if "regex" in item else phrase_pattern(item["phrase"])
+    source = (
+        item["regex"].replace("{SIGN}", NUMBER_SIGN)
+        if "regex" in item
+        else phrase_pattern(item["phrase"])
+    )
     sign = item.get("sign", "optional")
     phrase = item.get("phrase", "")
     return Label(
@@ -224,7 +228,11 @@ _SEPARATORS_BEFORE_DATE = r"[\s:.,;«»\"'“”()\-–—]*"
 
 
 def _date_role(item: dict[str, Any]) -> DateRole:
-    source = item["regex"] if "regex" in item else phrase_pattern(item["phrase"])
+    source = (
+        item["regex"].replace("{SIGN}", NUMBER_SIGN)
+        if "regex" in item
+        else phrase_pattern(item["phrase"])
+    )
     gap = int(item.get("gap", 0))
     before = source + (rf"[^0-9\n]{{0,{gap}}}" if gap else "") + _SEPARATORS_BEFORE_DATE + "$"
     header = re.compile(source) if len(item.get("phrase", "")) >= 4 else None
