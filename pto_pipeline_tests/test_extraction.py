@@ -907,3 +907,25 @@ def test_number_line_apart_from_its_title(number_line):
     )
     expected = number_line.split()[1]
     assert extract_document(page).fields["doc_number"] == expected
+
+
+def test_title_with_its_number_below_the_form_labels_still_names_the_type():
+    page = (
+        "Общество с ограниченной ответственностью «Идель-Сталь»\n"
+        "Юридический адрес: 445078, Самарская область, г. Тольятти, ул. Химиков, д. 107\n"
+        "ОГРН 1066350387047 ИНН 6330530416 КПП 633401001\nТел. +7 (8482) 87-20-58\n\n"
+        "Грузополучатель:\nНаименование продукции:\nНормативный документ:\nМарка стали:\n"
+        "Вагон/автомобиль №:\nЗаказ №:\n\n№ плавки № Класс\nпартии\n797773 0614-19 A500C\n"
+        "Итого масса нетто 38,605 т\n\nСЕРТИФИКАТ КАЧЕСТВА Ne С-1184\nДата выдачи: 14.06.2025\n"
+    )
+    assert classify_page(page).doc_type == "quality_document"
+
+
+@pytest.mark.parametrize("item", ["1, Сертификат соответствия", "— Сертификат соответствия"])
+def test_a_letter_listing_a_certificate_is_not_a_certificate(item):
+    page = (
+        "ООО «Поставщик»\nИсх. № 4425 от 19.07.2025\nГенеральному директору ООО «Трест»\n"
+        "Направляем документы по договору поставки № 926/25 от 13.07.2025:\n\n"
+        f"{item} № ЕАЭС RU С-RU.ДФ11.В.40317/24;\n2. Паспорта качества на партии продукции;\n"
+    )
+    assert classify_page(page).doc_type == "other"

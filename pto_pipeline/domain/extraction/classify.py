@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from .normalize import search_form, squash_search
 from .numbers import find_numbers
-from .rules import Anchor, Family, common, families
+from .rules import NUMBER_SIGN, Anchor, Family, common, families
 
 _WORDISH = re.compile(r"[«\"(]*[A-Za-zА-Яа-яЁё]{3,}[»\").,:;]*")
 _VOWELS = re.compile(r"[аеёиоуыэюяaeiouy]", re.IGNORECASE)
@@ -78,6 +78,18 @@ def _has_heading(zone: str) -> bool:
     carry a heading of its own (`Исх. № 12`, `ТОВАРНАЯ НАКЛАДНАЯ № 512 от …`)."""
     folded = search_form(zone)
     return any(p.search(folded) for p in common().start_patterns)
+
+
+_NUMBER_TAIL = re.compile(rf"\s*(?<![а-яa-z]){NUMBER_SIGN}\s*[0-9a-zа-я].*$")
+
+
+def _title_part(line: str) -> str:
+    """A line without the number printed after its title (`СЕРТИФИКАТ КАЧЕСТВА № С-1184`),
+    so a title standing on its own line further down is still a title."""
+    if re.match(r"\s*(?:[0-9]+\s*[.),]|[-–—•*])", line):
+        return line  # `1. Сертификат соответствия № …;`: an item of a letter's list
+    m = _NUMBER_TAIL.search(search_form(line))
+    return line[: m.start()] if m else line
 
 
 def _is_continuation(text: str) -> bool:
@@ -175,7 +187,7 @@ def _classify_cached(text: str) -> Classification:
     page = _Page(
         cells=title_cells(zone),
         title=squash_search(zone),
-        lines=[sq for line in first_page.splitlines() if (sq := squash_search(line))],
+        lines=[sq for line in first_page.splitlines() if (sq := squash_search(_title_part(line)))],
         text=squash_search(text),
     )
     scores = [
