@@ -929,3 +929,21 @@ def test_a_letter_listing_a_certificate_is_not_a_certificate(item):
         f"{item} № ЕАЭС RU С-RU.ДФ11.В.40317/24;\n2. Паспорта качества на партии продукции;\n"
     )
     assert classify_page(page).doc_type == "other"
+
+
+def test_test_report_sample_name_gets_the_grade_repairs():
+    page = (
+        "Испытательная лаборатория ООО «ТестСтрой»\nПРОТОКОЛ ИСПЫТАНИЙ № 135/26\n"
+        "от 05.09.2026\n1. Заказчик: ООО «Трест»\n"
+        "2. Объект испытаний: Смесь бетонная BCT B25 П4 Е150 W8\n3. Методы испытаний: ГОСТ 10180\n"
+    )
+    assert extract_document(page).fields["product_name"] == "Смесь бетонная БСТ В25 П4 F150 W8"
+
+
+@pytest.mark.parametrize("debris", ["продукции", "Оо ON ОО. В WN"])
+def test_label_tails_and_ocr_debris_are_never_a_product_name(debris):
+    page = (
+        "ООО «Керамика»\nПАСПОРТ КАЧЕСТВА № 08/12-14\nДата выдачи 08.12.2025\n"
+        f"Наименование продукции: {debris}\nКоличество: 22560 шт.\n"
+    )
+    assert extract_document(page).fields["product_name"] is None

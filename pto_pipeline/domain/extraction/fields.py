@@ -756,8 +756,10 @@ def _looks_right(rule: FieldRule, value: str) -> bool:
     """The value has the shape its family expects (a concrete mix names its class) and
     is not an address."""
     folded = search_form(value)
-    if _POSTAL.search(folded):
-        return False
+    if _POSTAL.search(folded) or not re.search(r"[а-яa-z]{3}", folded):
+        return False  # an address, or OCR debris (`Оо ON ОО. В WN`)
+    if re.fullmatch(r"[а-яё]+[\W_]*", value.strip()):
+        return False  # one lower-case word: the tail of a wrapped label (`продукции`)
     return rule.value_pattern is None or bool(rule.value_pattern.search(folded))
 
 
