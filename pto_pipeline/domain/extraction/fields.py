@@ -143,9 +143,15 @@ def value_spans(ctx: Context, rule: FieldRule, window: int | None = None) -> lis
 
 
 def _labelled_spans(ctx: Context, rule: FieldRule, window: int | None) -> Iterator[Span]:
+    # where a longer label matches (`Наименование продукции`), its first word alone
+    # (`Наименование`) is no label of its own: its «value» would start with `продукции`
+    longest: dict[int, int] = {}
     for label in rule.labels:
         for m in label.pattern.finditer(ctx.search):
-            if _excluded(ctx, rule, m.start()):
+            longest[m.start()] = max(longest.get(m.start(), 0), m.end())
+    for label in rule.labels:
+        for m in label.pattern.finditer(ctx.search):
+            if m.end() < longest[m.start()] or _excluded(ctx, rule, m.start()):
                 continue
             if label.colon and not re.match(r"\s*:", ctx.search[m.end() : m.end() + 3]):
                 continue
