@@ -311,6 +311,8 @@ def test_split_pages_edge_cases():
         "ООО “БетонСтрой”",
         "Общество с ограниченной ответственностью «БетонСтрой»",
         "ООО «БeтoнCтpой»",  # Latin look-alikes inside the name
+        "Общество’ с ограниченной ответственностью «БетонСтрой»",  # a stray apostrophe
+        "Общество.с ограниченной ответственностью «БетонСтрой»",  # a dot for a space
     ],
 )
 def test_manufacturer_is_normalised_with_its_legal_form(printed):
