@@ -949,3 +949,12 @@ def test_label_tails_and_ocr_debris_are_never_a_product_name(debris):
         f"Наименование продукции: {debris}\nКоличество: 22560 шт.\n"
     )
     assert extract_document(page).fields["product_name"] is None
+
+
+def test_number_token_repairs():
+    from pto_pipeline.domain.extraction.normalize import repair_number_token
+
+    assert repair_number_token("N-108") == "П-108"  # П read by the English model
+    assert repair_number_token("0З/17") == "03/17"
+    assert repair_number_token("12O4") == "1204"
+    assert repair_number_token("NB-12") == "NB-12"  # a Latin code stays
