@@ -125,6 +125,7 @@ def test_declaration_letter_d_read_as_two_characters(printed):
         ("ЕАЭС М RU Д-ВЧУ.РАО1.В.16620/24", "ЕАЭС N RU Д-RU.РА01.В.16620/24"),
         ("ЕАЭС М ВО Д-ВУО.РАО1.В.24451/24", "ЕАЭС N RU Д-RU.РА01.В.24451/24"),
         ("РОСС RU A-RU.PA46.B.68995/23", "РОСС RU Д-RU.РА46.В.68995/23"),  # Д as Latin A
+        ("РОСС RU a -RU.PA01.B.53724/24", "РОСС RU Д-RU.РА01.В.53724/24"),
     ],
 )
 def test_declaration_numbers_with_misread_fixed_letters(printed, canonical):
@@ -138,6 +139,7 @@ def test_declaration_numbers_with_misread_fixed_letters(printed, canonical):
         # Г read as I', Л as JT, Ж as )K
         ("№ ЕАЭС ВО C-RU.I'B69.B.51161/23 ae", "ЕАЭС RU С-RU.ГВ69.В.51161/23"),
         ("РОСС RU.31548.04)KJTH0.OC10.06052", "РОСС RU.31548.04ЖЛН0.ОС10.06052"),
+        ("№ РОСС RU:31130.04)KJIH0.0C05.64652", "РОСС RU.31130.04ЖЛН0.ОС05.64652"),  # a colon
     ],
 )
 def test_body_code_letters_read_as_two_characters(printed, canonical):
@@ -955,6 +957,7 @@ def test_number_token_repairs():
     from pto_pipeline.domain.extraction.normalize import repair_number_token
 
     assert repair_number_token("N-108") == "П-108"  # П read by the English model
+    assert repair_number_token("TI-580") == "П-580"
     assert repair_number_token("0З/17") == "03/17"
     assert repair_number_token("12O4") == "1204"
     assert repair_number_token("NB-12") == "NB-12"  # a Latin code stays

@@ -26,7 +26,7 @@ _SPACES = re.compile(r"\s+")
 _DIGIT_O = re.compile(r"(?<=[0-9])[OОoо]|[OОoо](?=[0-9])")
 _DIGIT_3 = re.compile(r"(?<=[0-9])[Зз](?=[0-9])")
 _DIGIT_1 = re.compile(r"(?<=[0-9])[Il|](?=[0-9])")
-_LATIN_N_PREFIX = re.compile(r"^N(?=-?[0-9])")
+_LATIN_N_PREFIX = re.compile(r"^(?:N|TI|II)(?=-?[0-9])")
 
 
 def search_form(text: str) -> str:
@@ -75,7 +75,7 @@ def repair_number_token(token: str) -> str:
     letters = {ch for ch in token if ch.isalpha()}
     if letters and letters <= set("OОoоЗзIl") and any(ch.isdigit() for ch in token):
         return token.translate(_DIGIT_LOOKALIKES)  # `0З/17` is `03/17`
-    token = _LATIN_N_PREFIX.sub("П", token)  # `N-108`: the English model's П
+    token = _LATIN_N_PREFIX.sub("П", token)  # `N-108`, `TI-580`: the English model's П
     token = _DIGIT_O.sub("0", token)
     token = _DIGIT_3.sub("3", token)
     token = _DIGIT_1.sub("1", token)

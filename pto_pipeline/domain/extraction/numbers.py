@@ -38,7 +38,7 @@ _DIGIT = "[0-9OОoоЗзlI|]"
 _SIGN = r"(?:(?:№|N[oOоОeеsº°]?|М)\.?)?"
 # OCR readings of fixed letters (rus+eng tesseract reads a Latin `RU` as `ВО`, `КУ`, `БУ`,
 # `КЧЦ`; `Д` as `J`, `Jf`, `4` or `A`; `Э` as `S`).
-_EXTRA_LOOKALIKES = {"Д": "J4AА", "З": "3", "О": "0", "Э": "З3S", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
+_EXTRA_LOOKALIKES = {"Д": "J4AАaа", "З": "3", "О": "0", "Э": "З3S", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
 _EXTRA_SUFFIX = {"Д": "[fl1iJ]?", "U": "[ОУYЦИЧ0]?"}
 # Country codes seen on EAEU and national numbers; an OCR'd code outside the list that
 # looks like `RU` (first letter read as В/К/Б/Я/Р, second as О/У/Ц/И) is `RU`.
@@ -75,7 +75,7 @@ def _literal(ch: str) -> str:
     if ch == " ":
         return r"[\s.,:‘’'`]*"  # `РОСС. RU`, `RU ‘C-RU`
     if ch in ".,":
-        return r"\s*[.,]\s*"
+        return r"\s*[.,:]\s*"  # `RU:31130`
     if ch in "-–":
         return r"\s*[-–—][\s\-–—]*"  # `Д- -RU`: OCR doubles a dash across a gap
     if ch == "/":
