@@ -291,3 +291,23 @@ def test_rule_removal_keeps_large_title_letters() -> None:
     title = np.s_[:400, :]
     assert after[title].sum() >= 0.97 * before[title].sum()
     assert after[430:470].sum() < 0.05 * before[430:470].sum()
+
+
+def test_registration_code_words_are_read_again_with_russian_alone(tmp_path: Path) -> None:
+    """A body code misread with rus+eng (`I'B69`) is replaced by the Russian model's
+    reading; a sure word and a word of no code shape are left alone."""
+    img = Image.new("L", (1400, 200), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(SERIF, 48)
+    draw.text((60, 60), "С-RU.ГВ69.В.51161/23", fill=0, font=font)
+    left, top, right, bottom = draw.textbbox((60, 60), "С-RU.ГВ69.В.51161/23", font=font)
+    box = {"left": left, "top": top, "width": right - left, "height": bottom - top}
+    data = {
+        "text": ["C-RU.I'B69.B.51161/23", "C-RU.I'B69.B.51161/23", "Изготовитель"],
+        "conf": [60.0, 99.0, 40.0],
+        "page_num": [1, 1, 1],
+        **{key: [value] * 3 for key, value in box.items()},
+    }
+    ocr._reread_code_words([img], data, tmp_path, ocr.OcrConfig(lang="rus+eng"))
+    assert "ГВ69" in data["text"][0]
+    assert data["text"][1:] == ["C-RU.I'B69.B.51161/23", "Изготовитель"]

@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,9 +36,17 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
 # Bump when preprocessing changes: it is part of the cache key.
-PREPROCESS_VERSION = "8"
+PREPROCESS_VERSION = "10"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
+# A word of a certificate's or declaration's registration code: a country and a dot
+# (`RU.`), or a four-character body code between dots (`.ГВ69.`, `.0001.`).
+CODE_WORD = re.compile(
+    r"(?:^|[^A-Za-zА-Яа-я])[A-ZА-Я]{2}[.:]"
+    r"|[.:](?=[0-9'’]{0,4}[A-Za-zА-Яа-я])[0-9A-Za-zА-Яа-я'’]{4,5}[.:]"  # not a date's `.2024.`
+)
+# Words read at least this sure (0..100) are not read again.
+REREAD_BELOW = 96
 # Pages handed to one tesseract process: loading the rus+eng models takes ~0.1 s, about
 # a tenth of a page's OCR, and is paid once per call.
 PAGES_PER_CALL = 4
@@ -377,25 +386,77 @@ def run_tesseract(gray: Image.Image, config: OcrConfig) -> Recognised:
 
 def run_tesseract_many(grays: list[Image.Image], config: OcrConfig) -> list[Recognised]:
     """Several pages through one tesseract call (a list file of page images); its
-    timeout is the per-page timeout times the number of pages."""
+    timeout is the per-page timeout times the number of pages. Registration-code words
+    are then read again with the first language alone (see `CODE_WORD`)."""
     with tempfile.TemporaryDirectory(prefix="pto-ocr-") as tmp:
-        paths = []
-        for i, gray in enumerate(grays):
-            path = Path(tmp) / f"page{i}.pgm"
-            gray.save(path, format="PPM")  # uncompressed: cheaper than PNG for both sides
-            paths.append(str(path))
-        source = paths[0]
-        if len(paths) > 1:
-            source = str(Path(tmp) / "pages.txt")
-            Path(source).write_text("\n".join(paths) + "\n", encoding="utf-8")
-        data = pytesseract.image_to_data(
-            source,
-            lang=config.lang,
-            config="--oem 1 --psm 3",
-            timeout=config.page_timeout * len(paths),
-            output_type=pytesseract.Output.DICT,
-        )
+        data = _tesseract_data(grays, Path(tmp), "page", config.lang, 3, config)
+        _reread_code_words(grays, data, Path(tmp), config)
     return [_assemble_text(data, page) for page in range(1, len(grays) + 1)]
+
+
+def _tesseract_data(
+    images: list[Image.Image], tmp: Path, stem: str, lang: str, psm: int, config: OcrConfig
+) -> dict:
+    """tesseract's word table (TSV) of the images, read in one call; `page_num` tells
+    which image a word is on."""
+    paths = []
+    for i, image in enumerate(images):
+        path = tmp / f"{stem}{i}.pgm"
+        image.save(path, format="PPM")  # uncompressed: cheaper than PNG for both sides
+        paths.append(str(path))
+    source = paths[0]
+    if len(paths) > 1:
+        source = str(tmp / f"{stem}s.txt")
+        Path(source).write_text("\n".join(paths) + "\n", encoding="utf-8")
+    return pytesseract.image_to_data(
+        source,
+        lang=lang,
+        config=f"--oem 1 --psm {psm}",
+        timeout=config.page_timeout * len(paths),
+        output_type=pytesseract.Output.DICT,
+    )
+
+
+def _reread_code_words(grays: list[Image.Image], data: dict, tmp: Path, config: OcrConfig) -> None:
+    """Read registration-code words again with the first language alone and keep that
+    reading. With `rus+eng`, tesseract spells a certificate's Cyrillic body code in Latin
+    look-alikes and loses letters that have none (`ГВ69` as `I'B69`, `ЖБ39` as `2KB39`,
+    `БТ01` as `BT01`); the Russian model alone reads them (`RU` becomes `КУ` or `ВО`,
+    which the number templates repair). One extra call for all such words of the pages."""
+    first_lang = config.lang.split("+")[0]
+    if first_lang == config.lang:
+        return
+    words = [
+        i
+        for i, word in enumerate(data["text"])
+        if CODE_WORD.search(word or "") and 0 <= float(data["conf"][i]) < REREAD_BELOW
+    ]
+    if not words:
+        return
+    crops = [_word_crop(grays[int(data["page_num"][i]) - 1], data, i) for i in words]
+    try:
+        again = _tesseract_data(crops, tmp, "word", first_lang, 7, config)
+    except Exception:  # noqa: BLE001 - the first reading stands
+        return
+    for k, i in enumerate(words, start=1):
+        reading = "".join(
+            w.strip() for j, w in enumerate(again["text"]) if int(again["page_num"][j]) == k and w
+        )
+        if reading.count(".") == data["text"][i].count(".") and re.search(r"[0-9]", reading):
+            data["text"][i] = reading
+
+
+def _word_crop(gray: Image.Image, data: dict, i: int, pad: int = 10) -> Image.Image:
+    left, top = int(data["left"][i]), int(data["top"][i])
+    right, bottom = left + int(data["width"][i]), top + int(data["height"][i])
+    return gray.crop(
+        (
+            max(0, left - pad),
+            max(0, top - pad),
+            min(gray.width, right + pad),
+            min(gray.height, bottom + pad),
+        )
+    )
 
 
 def _assemble_text(data: dict, page: int = 1) -> Recognised:
