@@ -311,3 +311,22 @@ def test_registration_code_words_are_read_again_with_russian_alone(tmp_path: Pat
     ocr._reread_code_words([img], data, tmp_path, ocr.OcrConfig(lang="rus+eng"))
     assert "ГВ69" in data["text"][0]
     assert data["text"][1:] == ["C-RU.I'B69.B.51161/23", "Изготовитель"]
+
+
+@pytest.mark.parametrize(
+    ("first", "russian", "merged"),
+    [
+        ("C-RU.BT01.B.59033/24", "С-КУ.БТо1.В.59033/24", "C-RU.БТо1.B.59033/24"),
+        ("C-RU.I'B69.B.51161/23", "С-ВО.ГВ69.В.51161/23", "C-RU.ГВ69.B.51161/23"),
+        # the Russian model's country code and its inserted letters are not taken
+        ("Д-RU.AA46.B.91522/24", "Д-KBY.АЯ46.В.91522/24", "Д-RU.АЯ46.B.91522/24"),
+        (
+            "RU.31548.04)KJTH0.OC10.06052",
+            "ВО.31548.04ЖЛНо0.ОС10.06052",
+            "RU.31548.04)KJTH0.OC10.06052",
+        ),
+        ("C-RU.PA01.B.1/2", "С-РУ.РА01.В.1", "C-RU.PA01.B.1/2"),  # segments differ in number
+    ],
+)
+def test_only_body_codes_are_taken_from_the_russian_reading(first, russian, merged) -> None:
+    assert ocr.merge_code_readings(first, russian) == merged

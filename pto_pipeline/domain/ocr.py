@@ -36,7 +36,7 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
 # Bump when preprocessing changes: it is part of the cache key.
-PREPROCESS_VERSION = "10"
+PREPROCESS_VERSION = "11"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
 # A word of a certificate's or declaration's registration code: a country and a dot
@@ -45,6 +45,7 @@ CODE_WORD = re.compile(
     r"(?:^|[^A-Za-zА-Яа-я])[A-ZА-Я]{2}[.:]"
     r"|[.:](?=[0-9'’]{0,4}[A-Za-zА-Яа-я])[0-9A-Za-zА-Яа-я'’]{4,5}[.:]"  # not a date's `.2024.`
 )
+_TO_CYRILLIC_TWINS = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
 # Words read at least this sure (0..100) are not read again.
 REREAD_BELOW = 96
 # Pages handed to one tesseract process: loading the rus+eng models takes ~0.1 s, about
@@ -442,8 +443,26 @@ def _reread_code_words(grays: list[Image.Image], data: dict, tmp: Path, config: 
         reading = "".join(
             w.strip() for j, w in enumerate(again["text"]) if int(again["page_num"][j]) == k and w
         )
-        if reading.count(".") == data["text"][i].count(".") and re.search(r"[0-9]", reading):
-            data["text"][i] = reading
+        data["text"][i] = merge_code_readings(data["text"][i], reading)
+
+
+# A body code as the Russian model reads it: two Cyrillic letters, two digits (`ГВ69`,
+# `БТо1`: the number templates repair `о` and `З` in digit places).
+_BODY_CODE = re.compile(r"[А-ЯЁ]{2}[0-9оОзЗ]{2}")
+
+
+def merge_code_readings(first: str, russian: str) -> str:
+    """The first reading with its body-code segments taken from the Russian one. Only
+    those: the Russian model misreads the Latin country code (`RU` as `KBY`) and inserts
+    letters into long voluntary codes, which the first reading and the templates get right."""
+    segments, again = first.split("."), russian.split(".")
+    if len(segments) != len(again):
+        return first
+    merged = [
+        new if _BODY_CODE.fullmatch(new) and old.translate(_TO_CYRILLIC_TWINS) != new else old
+        for old, new in zip(segments, again, strict=True)
+    ]
+    return ".".join(merged)
 
 
 def _word_crop(gray: Image.Image, data: dict, i: int, pad: int = 10) -> Image.Image:
