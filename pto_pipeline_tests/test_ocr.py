@@ -231,11 +231,12 @@ def test_when_the_shared_call_hangs_pages_are_read_one_by_one(tmp_path: Path, mo
 
 
 def test_batches_keep_every_worker_busy() -> None:
-    assert [len(b) for b in ocr.page_batches(10, 2)] == [3, 3, 2, 2]
-    assert [len(b) for b in ocr.page_batches(100, 2)] == [4] * 22 + [3] * 4
-    assert [len(b) for b in ocr.page_batches(3, 2)] == [2, 1]
+    sizes = [len(b) for b in ocr.page_batches(100, 2)]
+    assert sizes[0] == ocr.PAGES_PER_CALL and sizes[-1] == 1  # big first, small last
+    assert sizes == sorted(sizes, reverse=True)
+    assert [len(b) for b in ocr.page_batches(3, 2)] == [1, 1, 1]
     assert [len(b) for b in ocr.page_batches(2, 4)] == [1, 1]
-    assert [len(b) for b in ocr.page_batches(7, 1)] == [4, 3]
+    assert [len(b) for b in ocr.page_batches(14, 1)] == [6, 6, 2]  # one worker: no tail
     assert ocr.page_batches(0, 2) == []
     batches = ocr.page_batches(37, 3)
     assert [i for b in batches for i in b] == list(range(37))

@@ -21,7 +21,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +35,7 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
 # Bump when preprocessing changes: it is part of the cache key.
-PREPROCESS_VERSION = "11"
+PREPROCESS_VERSION = "12"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
 # A word of a certificate's or declaration's registration code: a country and a dot
@@ -47,10 +46,10 @@ CODE_WORD = re.compile(
 )
 _TO_CYRILLIC_TWINS = str.maketrans("ABCEHKMOPTXY", "АВСЕНКМОРТХУ")
 # Words read at least this sure (0..100) are not read again.
-REREAD_BELOW = 96
+REREAD_BELOW = 93
 # Pages handed to one tesseract process: loading the rus+eng models takes ~0.1 s, about
 # a tenth of a page's OCR, and is paid once per call.
-PAGES_PER_CALL = 4
+PAGES_PER_CALL = 6
 
 Image.MAX_IMAGE_PIXELS = MAX_PAGE_PIXELS
 
@@ -711,18 +710,19 @@ class OcrProgress:
 
 
 def page_batches(n_tasks: int, workers: int) -> list[range]:
-    """Consecutive task indexes per tesseract call: at most PAGES_PER_CALL, in a number
-    of batches that is a multiple of the workers and of near-equal sizes (the smaller
-    ones last), so no worker idles long while another finishes."""
+    """Consecutive task indexes per tesseract call, largest first ("guided" scheduling):
+    up to PAGES_PER_CALL while much work is left, then smaller, so that the workers
+    finish together instead of one idling while another reads its last big batch."""
     workers = max(1, workers)
-    count = min(n_tasks, workers * math.ceil(n_tasks / (workers * PAGES_PER_CALL)))
-    if count == 0:
-        return []
-    size, larger = divmod(n_tasks, count)
-    bounds = [0]
-    for i in range(count):
-        bounds.append(bounds[-1] + size + (i < larger))
-    return [range(a, b) for a, b in pairwise(bounds)]
+    batches: list[range] = []
+    start = 0
+    while start < n_tasks:
+        remaining = n_tasks - start
+        share = remaining if workers == 1 else math.ceil(remaining / (2 * workers))
+        size = max(1, min(PAGES_PER_CALL, share))
+        batches.append(range(start, start + size))
+        start += size
+    return batches
 
 
 def run_pages(
