@@ -11,6 +11,7 @@ from pto_pipeline.domain.dates import find_dates, parse_ru_date
         ("12.03.2026", date(2026, 3, 12)),
         ("1.3.2026", date(2026, 3, 1)),
         ("12.03.26", date(2026, 3, 12)),
+        ("18.11:2025", date(2025, 11, 18)),  # the second dot read as a colon
         ("31.12.99", date(1999, 12, 31)),
         ("12,03.2026", date(2026, 3, 12)),  # OCR comma
         ("12. 03. 2026", date(2026, 3, 12)),  # OCR spacing

@@ -961,3 +961,18 @@ def test_number_token_repairs():
     assert repair_number_token("0З/17") == "03/17"
     assert repair_number_token("12O4") == "1204"
     assert repair_number_token("NB-12") == "NB-12"  # a Latin code stays
+
+
+def test_labelled_issue_date_under_a_declaration_line_is_the_documents_own():
+    page = (
+        "АО «Гарант-Миксер»\nПАСПОРТ КАЧЕСТВА № 26-763196\n"
+        "(сведения о подтверждении соответствия: декларация ЕАЭС N RU Д-RU.РА02.В.12345/25)\n"
+        "lata выдачи: ^ ‚ 10.08.2026 г.\nНомер партии: 2316\n"
+    )
+    assert extract_document(page).fields["issue_date"] == date(2026, 8, 10)
+    # a date that only continues the line above still belongs to the decree named there
+    letter = (
+        "ООО «Завод»\nИсх. № 14 от 06.01.2026\nне подлежит сертификации в соответствии с "
+        "Постановлением Правительства\nРоссийской Федерации от 23.12.2021 № 2425\n"
+    )
+    assert extract_document(letter).fields["issue_date"] == date(2026, 1, 6)

@@ -62,7 +62,8 @@ _MM = r"(?:[0-9][0-9о]?|о[0-9])"  # month: one or two digits, at most one of t
 
 _NUMERIC = re.compile(
     rf"(?<![0-9.,/\-])"
-    rf"(?:(?P<d1>{_D}{_DO}?)(?P<s1>[.,])\s?(?P<m1>{_MM})[.,]\s?(?P<y1>{_D}{_DO}{{3}})"
+    # `18.11:2025`: OCR reads the second dot as a colon
+    rf"(?:(?P<d1>{_D}{_DO}?)(?P<s1>[.,])\s?(?P<m1>{_MM})[.,:]\s?(?P<y1>{_D}{_DO}{{3}})"
     rf"|(?P<d2>{_D}{_DO}?)\.\s?(?P<m2>{_MM})\.\s?(?P<y2>{_D}{_DO})(?![.,]?[0-9])"
     rf"|(?P<d3>{_D}{_DO}?)(?P<s3>[/\-])(?P<m3>{_MM})(?P=s3)(?P<y3>{_D}{{4}})"
     rf"|(?P<y4>[12][0-9]{{3}})-(?P<m4>[01]?[0-9])-(?P<d4>[0-3]?[0-9]))"

@@ -215,9 +215,11 @@ def _find_dates(ctx: Context, family: Family) -> dict[str, Found]:
 
 def _quotes_other_document(ctx: Context, family: Family, start: int, prefix: str) -> bool:
     """The date belongs to a quoted document (`декларация … от`, `Постановлением … от`),
-    named on its line or, when the line names nothing with a №, at the end of the line above."""
+    named on its line or, when the line names nothing with a №, at the end of the line
+    above; a date with a label of its own (`Дата выдачи:`) is not."""
     context = prefix
-    if not _NUMBER_SIGN.search(prefix):
+    labelled = re.search(r"[а-яa-z]{3}[^:\n]{0,20}:", prefix)
+    if not _NUMBER_SIGN.search(prefix) and not labelled:
         context = _previous_lines(ctx, start, 1)[0][1][-40:] + " " + prefix
     return any(p.search(context) for p in family.date_exclude)
 
