@@ -532,12 +532,6 @@ def second_look(gray: Image.Image, first: Recognised, config: OcrConfig) -> Reco
     return first
 
 
-def ocr_image(image: Image.Image, config: OcrConfig) -> Recognised:
-    """OCR one page image (preprocessing, orientation, one retry when doubtful)."""
-    gray = prepare_for_ocr(image, config)
-    return second_look(gray, run_tesseract(gray, config), config)
-
-
 def recognise_pages(grays: list[Image.Image], config: OcrConfig) -> list[Recognised | Exception]:
     """Readings of prepared pages: one tesseract call for all; if that call fails (a
     page that hangs tesseract), page by page, so only the bad page fails."""
@@ -644,11 +638,6 @@ def process_pages(tasks: list[PageTask], config: OcrConfig) -> list[dict]:
     return rows
 
 
-def process_page(task: PageTask, config: OcrConfig) -> dict:
-    """The PAGE_COLUMNS row of one page; never raises."""
-    return process_pages([task], config)[0]
-
-
 def _page_error(exc: RuntimeError, config: OcrConfig) -> str:
     if "timeout" in str(exc).lower():
         return f"распознавание страницы не уложилось в {config.page_timeout:.0f} с"
@@ -686,19 +675,8 @@ def plan_pages(files: Iterable[SourceFile]) -> tuple[list[PageTask], list[dict]]
 
 
 def _failed_file_row(f: SourceFile, reason: str) -> dict:
-    return {
-        "sha256": f.sha256,
-        "source_file": f.source_file,
-        "page": 1,
-        "pages": 0,
-        "text": "",
-        "text_source": "ocr",
-        "ocr_confidence": None,
-        "status": "failed",
-        "error": reason,
-        "word_confidences": None,
-        "cached": False,
-    }
+    task = PageTask(f.sha256, f.source_file, str(f.path), page=1, pages=0, kind="")
+    return _new_row(task) | {"status": "failed", "error": reason}
 
 
 @dataclass
@@ -735,12 +713,14 @@ def run_pages(
     _init_worker()
     started = time.monotonic()
     results: dict[int, dict] = {}
+    cached = 0
     batches = page_batches(len(tasks), workers)
 
     def record(batch: range, rows: list[dict]) -> None:
+        nonlocal cached
         results.update(zip(batch, rows, strict=True))
+        cached += sum(bool(r["cached"]) for r in rows)
         if on_progress is not None:
-            cached = sum(bool(r["cached"]) for r in results.values())
             elapsed = time.monotonic() - started
             on_progress(OcrProgress(len(results), len(tasks), cached, elapsed))
 
