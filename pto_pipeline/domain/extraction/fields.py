@@ -449,9 +449,9 @@ def _continues(ctx: Context, value: tuple[int, int], line: tuple[int, int]) -> b
     return bool(re.search(r"[а-яa-z,]$", ctx.search[value[0] : value[1]].rstrip(_BORDER)))
 
 
-def _block_token(ctx: Context, label_start: int) -> tuple[int, int] | None:
+def _block_token(ctx: Context, values: list[tuple[int, int]]) -> tuple[int, int] | None:
     """A number printed alone on its line in the value block (`26-999`, `845/26`)."""
-    for start, end in block_values(ctx, label_start):
+    for start, end in values:
         text = ctx.search[start:end].strip(" |")
         offset = ctx.search.index(text, start) if text else start
         m = _TOKEN.fullmatch(ctx.search, offset, offset + len(text))
@@ -470,11 +470,11 @@ def find_token(ctx: Context, rule: FieldRule) -> Found | None:
         raw = re.sub(r"([/\-]) ", r"\1", ctx.text[start:end])  # OCR'd `19/05- 52`
         return Found(repair_number_token(raw), 0.75, start, end)
     for span in value_spans(ctx, rule, window=60):
-        if in_block := _block_token(ctx, span.label_start):
-            start, end = in_block
-            raw = re.sub(r"([/\-]) ", r"\1", ctx.text[start:end].rstrip(".-/"))
-            return Found(repair_number_token(raw), 0.7 * span.certainty, start, end)
-        if block_values(ctx, span.label_start):
+        if values := block_values(ctx, span.label_start):
+            if in_block := _block_token(ctx, values):
+                start, end = in_block
+                raw = re.sub(r"([/\-]) ", r"\1", ctx.text[start:end].rstrip(".-/"))
+                return Found(repair_number_token(raw), 0.7 * span.certainty, start, end)
             continue  # the next line is the next label, not this label's value
         m = _TOKEN.match(ctx.search, _skip_cell_junk(ctx, span.start, span.end), span.end)
         if not m or not _acceptable_token(ctx, m):
@@ -914,8 +914,8 @@ def find_quantity(ctx: Context, rule: FieldRule) -> Found | None:
         rf"(?<![а-яa-z])(?P<num>{_NUM})"
     )
     for span in value_spans(ctx, rule, window=80):
-        if block_values(ctx, span.label_start):
-            if in_block := _block_quantity(ctx, span):
+        if values := block_values(ctx, span.label_start):
+            if in_block := _block_quantity(ctx, span, values):
                 return in_block
             continue  # the next line is the next label, not this label's value
         m = regex.match(ctx.search, span.start, span.end)
@@ -952,10 +952,10 @@ def _quantity_in_row(ctx: Context, rule: FieldRule) -> Found | None:
     return Found((number, unit), 0.6, start, end)
 
 
-def _block_quantity(ctx: Context, span: Span) -> Found | None:
+def _block_quantity(ctx: Context, span: Span, values: list[tuple[int, int]]) -> Found | None:
     """A figure printed alone on its line (`9,0`, `46,223 т`) in the value block; the unit
     after it, else the one in the label (`Объём, м3:`)."""
-    for start, end in block_values(ctx, span.label_start):
+    for start, end in values:
         m = re.fullmatch(
             rf"\s*\|?\s*(?P<num>{_NUM})\s*(?P<rest>[^\n]{{0,8}}?)[\s|.]*", ctx.search[start:end]
         )

@@ -177,14 +177,17 @@ def _patterns(items: list[str] | None) -> tuple[re.Pattern[str], ...]:
     return tuple(compile_phrase(p) for p in items or [])
 
 
+def _rule_source(item: dict[str, Any]) -> str:
+    """Regex source of a rule item: its `regex` (`{SIGN}` = any number sign) or its phrase."""
+    if "regex" in item:
+        return item["regex"].replace("{SIGN}", NUMBER_SIGN)
+    return phrase_pattern(item["phrase"])
+
+
 def _label(item: str | dict[str, Any]) -> Label:
     if isinstance(item, str):
         item = {"phrase": item}
-    source = (
-        item["regex"].replace("{SIGN}", NUMBER_SIGN)
-        if "regex" in item
-        else phrase_pattern(item["phrase"])
-    )
+    source = _rule_source(item)
     sign = item.get("sign", "optional")
     phrase = item.get("phrase", "")
     return Label(
@@ -228,11 +231,7 @@ _SEPARATORS_BEFORE_DATE = r"[\s:.,;«»\"'“”()\-–—]*"
 
 
 def _date_role(item: dict[str, Any]) -> DateRole:
-    source = (
-        item["regex"].replace("{SIGN}", NUMBER_SIGN)
-        if "regex" in item
-        else phrase_pattern(item["phrase"])
-    )
+    source = _rule_source(item)
     gap = int(item.get("gap", 0))
     before = source + (rf"[^0-9\n]{{0,{gap}}}" if gap else "") + _SEPARATORS_BEFORE_DATE + "$"
     header = re.compile(source) if len(item.get("phrase", "")) >= 4 else None
