@@ -9,9 +9,9 @@ from pto_pipeline.definitions import defs
 EXPECTED_DEPS = {
     "raw_documents": set(),
     "ocr_text": {"raw_documents"},
-    "requisites": {"ocr_text"},
+    "requisites": {"raw_documents", "ocr_text"},  # file names for corrections.xlsx
     "work_register": set(),
-    "matched_materials": {"work_register", "requisites"},
+    "matched_materials": {"raw_documents", "work_register", "requisites"},
     "aosr_acts": {"work_register", "matched_materials"},
     "id_package": {
         "raw_documents",

@@ -125,14 +125,14 @@ def test_latin_a500c_matches_cyrillic_a500s() -> None:
 def test_two_sand_batches_go_to_two_acts_by_date() -> None:
     register = works(("1", D(2026, 3, 1), D(2026, 3, 10)), ("2", D(2026, 3, 11), D(2026, 3, 20)))
     lines = materials(
-        ("1", "Песок для строительных работ", 20, "м3"),
-        ("2", "Песок для строительных работ", 30, "м3"),
+        ("1", "Песок для строительных работ ГОСТ 8736-2014", 20, "м3"),
+        ("2", "Песок для строительных работ ГОСТ 8736-2014", 30, "м3"),
     )
     docs = documents(
         document(
             "early",
             "quality_document",
-            "Песок природный",
+            "Песок природный ГОСТ 8736",
             issue_date=D(2026, 3, 1),
             quantity=20,
             unit="м³",
@@ -140,7 +140,7 @@ def test_two_sand_batches_go_to_two_acts_by_date() -> None:
         document(
             "late",
             "quality_document",
-            "Песок природный",
+            "Песок природный ГОСТ 8736",
             issue_date=D(2026, 3, 15),
             quantity=30,
             unit="м3",

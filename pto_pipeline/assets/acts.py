@@ -7,10 +7,14 @@ import dagster as dg
 from pto_pipeline.assets.checks import CHECKS_BY_ASSET, run_checks
 from pto_pipeline.assets.common import findings_metadata, preview, projects_partitions
 from pto_pipeline.domain.acts import render_acts
+from pto_pipeline.domain.corrections import FILE_NAME as CORRECTIONS
+from pto_pipeline.domain.corrections import read_corrections, resolve_decisions
 from pto_pipeline.domain.fsutil import write_text_atomic
-from pto_pipeline.domain.matching import match_materials
+from pto_pipeline.domain.matching import BY_ENGINEER, STATUS_ORDER, match_materials
 from pto_pipeline.domain.project_card import load_project_card
 from pto_pipeline.domain.register import read_register
+from pto_pipeline.domain.review import FILE_NAME as REVIEW
+from pto_pipeline.domain.review import write_review
 from pto_pipeline.resources import PtoSettings
 
 GROUP = "acts"
@@ -57,11 +61,32 @@ def work_register(context: dg.AssetExecutionContext, pto: PtoSettings):
     kinds={"python"},
     check_specs=CHECKS_BY_ASSET["matched_materials"],
 )
-def matched_materials(context: dg.AssetExecutionContext, work_register: dict, requisites: dict):
-    coverage, match_findings = match_materials(
-        work_register["works"], work_register["materials"], requisites["documents"]
+def matched_materials(
+    context: dg.AssetExecutionContext,
+    pto: PtoSettings,
+    raw_documents: dict,
+    work_register: dict,
+    requisites: dict,
+):
+    settings = pto.load()
+    code = context.partition_key
+    corrections_path = settings.project_dir(code) / CORRECTIONS
+    documents, files = requisites["documents"], raw_documents["files"]
+    decisions, stale = resolve_decisions(
+        read_corrections(corrections_path), work_register["materials"], documents, files
     )
-    findings, meta = findings_metadata(match_findings, context.partition_key)
+    coverage, match_findings = match_materials(
+        work_register["works"], work_register["materials"], documents, decisions
+    )
+    review_path = settings.project_output(code) / REVIEW
+    review = write_review(review_path, documents, coverage, corrections_path)
+    context.log.info(
+        "review.xlsx: %d requisite row(s), %d match row(s); %d engineer decision(s) applied",
+        review["fields"],
+        review["decisions"],
+        len(decisions),
+    )
+    findings, meta = findings_metadata(match_findings + stale, code)
     value = {"coverage": coverage, "findings": findings}
     lines = coverage.drop_duplicates(["act_number", "line_no"])
     counts = lines["status"].value_counts().to_dict() if not lines.empty else {}
@@ -71,8 +96,12 @@ def matched_materials(context: dg.AssetExecutionContext, work_register: dict, re
             "material_lines": len(lines),
             **{
                 f"lines_{s}": int(counts.get(s, 0))
-                for s in ("covered", "expired", "doc_after_work", "missing")
+                for s in STATUS_ORDER
             },
+            "decided_by_engineer": int((coverage["decided_by"] == BY_ENGINEER).sum())
+            if not coverage.empty
+            else 0,
+            "review_file": dg.MetadataValue.path(str(review_path)),
             "preview": preview(
                 coverage,
                 ["act_number", "material", "status", "doc_number", "match_score", "explanation"],

@@ -10,7 +10,9 @@ from tqdm import tqdm
 from pto_pipeline.assets.checks import CHECKS_BY_ASSET, run_checks
 from pto_pipeline.assets.common import findings_metadata, preview, projects_partitions
 from pto_pipeline.domain import inbox, ocr
-from pto_pipeline.domain.documents import build_documents
+from pto_pipeline.domain.corrections import FILE_NAME as CORRECTIONS
+from pto_pipeline.domain.corrections import apply_field_corrections, read_corrections
+from pto_pipeline.domain.documents import build_documents, document_findings
 from pto_pipeline.domain.project_card import load_project_card
 from pto_pipeline.domain.tables import PAGE_COLUMNS
 from pto_pipeline.resources import PtoSettings
@@ -153,11 +155,28 @@ class _ProgressReporter:
     kinds={"python"},
     check_specs=CHECKS_BY_ASSET["requisites"],
 )
-def requisites(context: dg.AssetExecutionContext, pto: PtoSettings, ocr_text: dict):
+def requisites(
+    context: dg.AssetExecutionContext, pto: PtoSettings, raw_documents: dict, ocr_text: dict
+):
     settings = pto.load()
     documents, doc_findings = build_documents(
         ocr_text["pages"], llm_cache_dir=settings.cache_dir / "llm"
     )
+    # The engineer's corrections replace what was read (SPEC §5a); a corrected document
+    # is graded again, so its own MISSING_REQUISITE goes once the answers close it.
+    corrections = read_corrections(settings.project_dir(context.partition_key) / CORRECTIONS)
+    documents, stale = apply_field_corrections(documents, raw_documents["files"], corrections)
+    corrected = _corrected_ids(documents)
+    doc_findings = [f for f in doc_findings if f.document_id not in corrected]
+    doc_findings += document_findings(documents[documents["document_id"].isin(corrected)])
+    doc_findings += corrections.findings + stale
+    if corrections.fields:
+        context.log.info(
+            "corrections.xlsx: %d field answer(s), %d document(s) corrected, %d stale",
+            len(corrections.fields),
+            len(corrected),
+            len(stale),
+        )
     findings, meta = findings_metadata(doc_findings, context.partition_key)
     counts = documents["status"].value_counts().to_dict() if not documents.empty else {}
     types = documents["doc_type"].value_counts().to_dict() if not documents.empty else {}
@@ -168,6 +187,7 @@ def requisites(context: dg.AssetExecutionContext, pto: PtoSettings, ocr_text: di
             "documents": len(documents),
             **{f"status_{s}": int(counts.get(s, 0)) for s in ("ok", "needs_review", "failed")},
             "doc_types": dg.MetadataValue.json({str(k): int(v) for k, v in types.items()}),
+            "corrected_documents": len(corrected),
             "preview": preview(
                 documents,
                 ["source_file", "doc_type", "doc_number", "issue_date", "valid_to", "status"],
@@ -177,3 +197,10 @@ def requisites(context: dg.AssetExecutionContext, pto: PtoSettings, ocr_text: di
     )
     card, _ = load_project_card(settings.project_dir(context.partition_key) / "project.yaml")
     yield from run_checks("requisites", value, card)
+
+
+def _corrected_ids(documents: pd.DataFrame) -> set[str]:
+    if documents.empty:
+        return set()
+    marked = documents["corrected_fields"].fillna("").astype(str) != ""
+    return set(documents.loc[marked, "document_id"])

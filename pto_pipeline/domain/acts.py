@@ -63,6 +63,7 @@ _STATUS_TEXT = {
     matching.MISSING: "документ о качестве отсутствует",
     matching.EXPIRED: "срок действия документа истёк до начала работ",
     matching.AFTER_WORK: "документ датирован позже окончания работ",
+    matching.UNCONFIRMED: "документ о качестве не подтверждён (проверяется)",
 }
 
 
@@ -195,11 +196,17 @@ def _material_lines(coverage_rows: pd.DataFrame) -> list[dict[str, Any]]:
     ordered = coverage_rows.assign(_line=pd.to_numeric(coverage_rows["line_no"]))
     for _, group in ordered.sort_values("_line", kind="stable").groupby("_line", sort=False):
         first = group.iloc[0]
-        docs = [r for _, r in group.iterrows() if as_text(r.get("document_id"))]
+        status = as_text(first.get("status")) or matching.MISSING
+        # A candidate the engineer has not confirmed is never cited in the act.
+        docs = [
+            r
+            for _, r in group.iterrows()
+            if as_text(r.get("document_id")) and status != matching.UNCONFIRMED
+        ]
         lines.append(
             {
                 "material": clean(first.get("material")),
-                "status": as_text(first.get("status")) or matching.MISSING,
+                "status": status,
                 "documents": docs,
             }
         )

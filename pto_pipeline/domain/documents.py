@@ -17,9 +17,12 @@ import pandas as pd
 from pto_pipeline.domain import llm
 from pto_pipeline.domain.extraction import extract_document, grade, split_pages
 from pto_pipeline.domain.findings import Finding
+from pto_pipeline.domain.materials import product_scope
 from pto_pipeline.domain.tables import DOCUMENT_COLUMNS, REQUISITE_FIELDS
 
 STAGE = "requisites"
+# Documents that may cover several products: their scope lines are matched too.
+_SCOPED_TYPES = frozenset({"conformity_certificate", "conformity_declaration", "refusal_letter"})
 
 
 def build_documents(
@@ -93,6 +96,12 @@ def _document_row(
         "status": status,
         "error": error,
         "field_confidence": json.dumps(confidence, ensure_ascii=False, sort_keys=True),
+        "family": req.family,
+        "product_scope": json.dumps(
+            product_scope(text) if fields.get("doc_type") in _SCOPED_TYPES else [],
+            ensure_ascii=False,
+        ),
+        "corrected_fields": None,
     }
 
 
@@ -138,6 +147,11 @@ def _unreadable(document_id: str, source_file: str, reason: str) -> Finding:
         document_id=document_id,
         source_file=source_file,
     )
+
+
+def document_findings(documents: pd.DataFrame) -> list[Finding]:
+    """The findings a table of documents calls for (after corrections changed it)."""
+    return [f for row in documents.to_dict("records") for f in _document_findings(row)]
 
 
 def _document_findings(row: dict) -> list[Finding]:

@@ -34,6 +34,8 @@ SEVERITY_BY_CODE: dict[str, Severity] = {
     "QUANTITY_SHORTFALL": Severity.WARNING,
     "UNSUPPORTED_FILE": Severity.WARNING,
     "PACKAGE_PDF": Severity.WARNING,
+    "UNCONFIRMED_MATCH": Severity.WARNING,
+    "STALE_CORRECTION": Severity.WARNING,
     "DUPLICATE_DOCUMENT": Severity.INFO,
     "NOT_QUALITY_DOCUMENT": Severity.INFO,
 }

@@ -29,7 +29,14 @@ SUPPORTED_EXTENSIONS = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tif
 IGNORED_NAMES = frozenset({"thumbs.db", ".ds_store"})
 IGNORED_SUFFIXES = (".tmp", ".part", ".crdownload")
 # Files of the project card and register that trigger a rebuild when changed.
-PROJECT_INPUT_FILES = ("project.yaml", "works.xlsx", "works.csv", "materials.csv")
+# A change of any of these (the engineer's corrections too) starts a rebuild.
+PROJECT_INPUT_FILES = (
+    "project.yaml",
+    "works.xlsx",
+    "works.csv",
+    "materials.csv",
+    "corrections.xlsx",
+)
 _CHUNK = 1 << 20
 STAGE = "raw_documents"
 

@@ -85,6 +85,7 @@ PROJECT_TABLES: dict[str, Columns] = {
         ("first_page", "INTEGER"),
         ("last_page", "INTEGER"),
         ("field_confidence", "VARCHAR"),
+        ("corrected_fields", "VARCHAR"),  # comma-separated fields set in corrections.xlsx
     ],
     "material_coverage": [
         ("project_code", "VARCHAR"),
@@ -101,6 +102,7 @@ PROJECT_TABLES: dict[str, Columns] = {
         ("line_no", "INTEGER"),
         ("valid_to", "DATE"),
         ("explanation", "VARCHAR"),
+        ("decided_by", "VARCHAR"),  # rules | engineer (corrections.xlsx)
     ],
     "acts": [
         ("project_code", "VARCHAR"),

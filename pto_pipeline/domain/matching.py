@@ -8,13 +8,18 @@ Steps:
 3. a quality document (one batch) is allocated to exactly one act: the earliest E with
    issue_date <= E (ties: lower act number, compared naturally), or — when it is dated
    after every matching act — to the last such act as `doc_after_work`;
-4. each line gets a status (covered / expired / doc_after_work / missing), the list of
-   documents the act shows, and findings telling the engineer what to fix.
+4. each line gets a status (covered / expired / doc_after_work / unconfirmed /
+   missing), the list of documents the act shows, and findings telling the engineer
+   what to fix. A pair with some but not enough identity evidence is a candidate: it
+   never covers a line, the engineer confirms or rejects it (corrections.xlsx);
+5. the same document scanned twice (other bytes, same type, number, date and batch)
+   counts once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections import defaultdict
@@ -52,16 +57,24 @@ DOC_TYPE_RU = {
 }
 
 ELIGIBLE, EXPIRED, AFTER_WORK = "covered", "expired", "doc_after_work"
-MISSING = "missing"
+UNCONFIRMED, MISSING = "unconfirmed", "missing"
+STATUS_ORDER = (ELIGIBLE, EXPIRED, AFTER_WORK, UNCONFIRMED, MISSING)
+BY_RULES, BY_ENGINEER = "rules", "engineer"
+CANDIDATES_SHOWN = 3
+
+# The engineer's decision on a (material line, document) pair: True confirms, False rejects.
+Decisions = dict[tuple[tuple[str, int], str], bool]
 
 # Extra columns after tables.COVERAGE_COLUMNS: what the act and the marts need to show.
 COVERAGE_EXTRA_COLUMNS = [
+    "decided_by",
     "product_name",
     "valid_from",
     "batch_number",
     "doc_quantity",
     "doc_unit",
     "source_file",
+    "nearest_file",  # a missing line: the file of the most similar rejected document
 ]
 
 
@@ -158,6 +171,10 @@ class Doc:
     unit: str | None
     source_file: str
     profile: MaterialProfile
+    scope: tuple[MaterialProfile, ...] = ()  # other products a shared document names
+    status: str = "ok"
+    text_source: str = ""
+    ocr_confidence: float | None = None
 
     @property
     def date(self) -> dt.date | None:
@@ -180,14 +197,16 @@ class Doc:
 class Candidate:
     doc: Doc
     comparison: Comparison
-    verdict: str  # covered | expired | doc_after_work
+    verdict: str  # covered | expired | doc_after_work | unconfirmed
     explanation: str
+    decided_by: str = BY_RULES
 
 
 @dataclass
 class LineResult:
     line: Line
-    candidates: list[Candidate] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)  # accepted pairs
+    possible: list[Candidate] = field(default_factory=list)  # candidates only
 
     def with_verdict(self, verdict: str) -> list[Candidate]:
         return [c for c in self.candidates if c.verdict == verdict]
@@ -197,13 +216,19 @@ class LineResult:
         for verdict in (ELIGIBLE, EXPIRED, AFTER_WORK):
             if self.with_verdict(verdict):
                 return verdict
-        return MISSING
+        return UNCONFIRMED if self.possible else MISSING
 
     @property
     def listed(self) -> list[Candidate]:
+        """Documents the act shows for the line (never candidates)."""
         status = self.status
-        chosen = self.with_verdict(status) if status != MISSING else []
+        chosen = self.with_verdict(status) if status in (ELIGIBLE, EXPIRED, AFTER_WORK) else []
         return sorted(chosen, key=lambda c: (c.doc.date or dt.date.min, c.doc.doc_number))
+
+    @property
+    def shown_candidates(self) -> list[Candidate]:
+        ranked = sorted(self.possible, key=lambda c: -c.comparison.score)
+        return ranked[:CANDIDATES_SHOWN]
 
 
 def _lines(works: pd.DataFrame, materials: pd.DataFrame) -> list[Line]:
@@ -242,6 +267,7 @@ def _docs(documents: pd.DataFrame) -> list[Doc]:
         if doc_type not in COVERING_TYPES:
             continue
         product = as_text(row.get("product_name"))
+        standard = as_text(row.get("standard")) or None
         docs.append(
             Doc(
                 document_id=as_text(row.get("document_id")),
@@ -255,10 +281,87 @@ def _docs(documents: pd.DataFrame) -> list[Doc]:
                 quantity=as_float(row.get("quantity")),
                 unit=as_text(row.get("unit")) or None,
                 source_file=as_text(row.get("source_file")),
-                profile=profile(product, as_text(row.get("standard")) or None),
+                profile=profile(product, standard),
+                scope=_scope_profiles(row.get("product_scope"), product, standard)
+                if doc_type in SHARED_TYPES
+                else (),
+                status=as_text(row.get("status")),
+                text_source=as_text(row.get("text_source")),
+                ocr_confidence=as_float(row.get("ocr_confidence")),
             )
         )
     return docs
+
+
+def _scope_profiles(
+    scope: object, product: str, standard: str | None
+) -> tuple[MaterialProfile, ...]:
+    """Profiles of the other products a certificate or declaration names (its scope)."""
+    if is_blank(scope):
+        return ()
+    try:
+        items = json.loads(str(scope))
+    except ValueError:
+        return ()
+    texts = [str(t) for t in items if isinstance(t, str) and t.strip() and t != product]
+    return tuple(profile(t, standard) for t in dict.fromkeys(texts))
+
+
+# --- one document, however many scans -------------------------------------------------
+
+
+def _identity_key(doc: Doc) -> tuple | None:
+    """Type, number, date and (for a batch) batch; None when too little was read to tell."""
+    if not doc.doc_number or doc.date is None:
+        return None
+    batch = fold(doc.batch_number) if doc.doc_type == BATCH_TYPE else ""
+    return (doc.doc_type, re.sub(r"[^0-9A-ZА-Я]", "", fold(doc.doc_number)), doc.date, batch)
+
+
+def _preference(doc: Doc) -> tuple:
+    """Which of several scans of one document represents it: the best read one."""
+    return (
+        doc.status != "ok",
+        doc.text_source != "text_layer",
+        -(doc.ocr_confidence or 0.0),
+        doc.source_file,
+    )
+
+
+def merge_duplicates(docs: list[Doc]) -> tuple[list[Doc], list[Finding]]:
+    """Keep one document per identity; the other scans become DUPLICATE_DOCUMENT (info)."""
+    groups: dict[tuple, list[Doc]] = defaultdict(list)
+    kept: list[Doc] = []
+    for doc in docs:
+        key = _identity_key(doc)
+        if key is None:
+            kept.append(doc)
+        else:
+            groups[key].append(doc)
+    findings = []
+    for group in groups.values():
+        best, *others = sorted(group, key=_preference)
+        kept.append(best)
+        for other in others:
+            findings.append(_duplicate_finding(best, other))
+    order = {d.document_id: i for i, d in enumerate(docs)}
+    return sorted(kept, key=lambda d: order[d.document_id]), findings
+
+
+def _duplicate_finding(kept: Doc, other: Doc) -> Finding:
+    message = (
+        f"{kept.title(capital=True)} загружен несколько раз: «{kept.source_file}» и "
+        f"«{other.source_file}». В акты и пакет включён один раз (файл «{kept.source_file}»), "
+        "количество учтено один раз. Если это разные документы, проверьте номер, дату и "
+        "партию в реквизитах."
+    )
+    return Finding(
+        "DUPLICATE_DOCUMENT",
+        message,
+        stage=STAGE,
+        document_id=other.document_id,
+        source_file=other.source_file,
+    )
 
 
 # --- eligibility and allocation ----------------------------------------------------
@@ -325,42 +428,87 @@ class Evaluation:
         ]
 
 
-def _evaluate(lines: list[Line], docs: list[Doc]) -> Evaluation:
+def _rank(comparison: Comparison) -> tuple:
+    return (comparison.accepted, comparison.candidate, comparison.score)
+
+
+def _compare(line: Line, doc: Doc, text_score: float) -> Comparison:
+    """The line against the document's product and, for a shared document, its scope."""
+    batch = doc.doc_type == BATCH_TYPE
+    best = compare(line.profile, doc.profile, text_score, batch=batch)
+    for other in doc.scope:
+        if best.accepted:
+            break
+        found = compare(line.profile, other, None, batch=batch)
+        if _rank(found) > _rank(best):
+            best = found
+    return best
+
+
+_CONFIRMED = "подтверждено инженером (corrections.xlsx)"
+
+
+def _decided(comparison: Comparison, decision: bool | None) -> Comparison | None:
+    """The engineer's decision overrides the rules: None when the pair is rejected."""
+    if decision is None:
+        return comparison
+    if not decision:
+        return None
+    return Comparison(
+        True, max(comparison.score, 1.0), comparison.text_score, comparison.agreed, (), _CONFIRMED
+    )
+
+
+def _evaluate(lines: list[Line], docs: list[Doc], decisions: Decisions) -> Evaluation:
     results = {line.key: LineResult(line) for line in lines}
     evaluation = Evaluation(results, {}, {})
     similarity = text_similarity_matrix([x.profile for x in lines], [d.profile for d in docs])
+    accepted_batches: set[str] = set()
+    possible: list[tuple[Line, Doc, Comparison]] = []
     for j, doc in enumerate(docs):
-        compared = [
-            (
-                line,
-                compare(
-                    line.profile,
-                    doc.profile,
-                    similarity[i][j],
-                    batch=doc.doc_type == "quality_document",
-                ),
-            )
-            for i, line in enumerate(lines)
-        ]
-        evaluation.by_doc[doc.document_id] = compared
-        for line, comparison in compared:
+        compared = []
+        for i, line in enumerate(lines):
+            decision = decisions.get((line.key, doc.document_id))
+            comparison = _decided(_compare(line, doc, similarity[i][j]), decision)
+            if comparison is not None:
+                compared.append((line, comparison, decision is not None))
+        evaluation.by_doc[doc.document_id] = [(x, c) for x, c, _ in compared]
+        for line, comparison, _ in compared:
             best = evaluation.nearest.get(line.key)
             if not comparison.accepted and (
                 best is None or comparison.text_score > best[1].text_score
             ):
                 evaluation.nearest[line.key] = (doc, comparison)
-        matches = [(line, c) for line, c in compared if c.accepted]
+            if comparison.candidate:
+                possible.append((line, doc, comparison))
+        matches = [(x, c, by_engineer) for x, c, by_engineer in compared if c.accepted]
+        if doc.doc_type == BATCH_TYPE:
+            # A batch the engineer put on a line goes there, whatever else matches it.
+            matches = [m for m in matches if m[2]] or matches
         if not matches:
             continue
+        engineer = {x.key for x, _, by_engineer in matches if by_engineer}
         if doc.doc_type == BATCH_TYPE:
-            line, comparison, verdict, reason = _allocate_batch(doc, matches)
-            explanation = f"{comparison.reason}; {reason}"
-            results[line.key].candidates.append(Candidate(doc, comparison, verdict, explanation))
+            accepted_batches.add(doc.document_id)
+            line, comparison, verdict, reason = _allocate_batch(
+                doc, [(x, c) for x, c, _ in matches]
+            )
+            who = BY_ENGINEER if line.key in engineer else BY_RULES
+            candidate = Candidate(doc, comparison, verdict, f"{comparison.reason}; {reason}", who)
+            results[line.key].candidates.append(candidate)
             continue
-        for line, comparison in matches:
+        for line, comparison, _ in matches:
             verdict, reason = _shared_verdict(doc, line)
+            who = BY_ENGINEER if line.key in engineer else BY_RULES
             explanation = f"{comparison.reason}; {reason}"
-            results[line.key].candidates.append(Candidate(doc, comparison, verdict, explanation))
+            results[line.key].candidates.append(
+                Candidate(doc, comparison, verdict, explanation, who)
+            )
+    for line, doc, comparison in possible:
+        if doc.document_id in accepted_batches:
+            continue  # that batch is another line's; a candidate here would double count it
+        explanation = f"не подтверждено: {comparison.missing}"
+        results[line.key].possible.append(Candidate(doc, comparison, UNCONFIRMED, explanation))
     return evaluation
 
 
@@ -382,6 +530,8 @@ def _line_findings(result: LineResult, evaluation: Evaluation) -> list[Finding]:
     common = {"stage": STAGE, "act_number": line.act_number, "material": line.material}
     status = result.status
     listed = result.listed
+    if status == UNCONFIRMED:
+        return [_unconfirmed_finding(result)]
     if status == MISSING:
         hint = _nearest_rejection(line, evaluation)
         message = (
@@ -426,6 +576,35 @@ def _line_findings(result: LineResult, evaluation: Evaluation) -> list[Finding]:
             )
         ]
     return _shortfall(result)
+
+
+def _unconfirmed_finding(result: LineResult) -> Finding:
+    line = result.line
+    shown = result.shown_candidates
+    names = "; ".join(
+        f"{c.doc.title()} на «{c.doc.product_name or 'наименование не прочитано'}» "
+        f"(файл {c.doc.source_file}, совпадение {c.comparison.score:.0%}): "
+        f"{c.comparison.missing}"
+        for c in shown
+    )
+    more = len(result.possible) - len(shown)
+    tail = f" и ещё {more}" if more > 0 else ""
+    message = (
+        f"Для «{line.material}» (акт № {line.act_number}) документ не подтверждён — "
+        f"возможные: {names}{tail}. Сверьте с оригиналом и укажите решение «подтвердить» или "
+        "«отклонить» на листе «Сопоставление» файла review.xlsx (сохраните его как "
+        "corrections.xlsx в папке проекта); до этого строка считается непокрытой."
+    )
+    first = shown[0].doc
+    return Finding(
+        "UNCONFIRMED_MATCH",
+        message,
+        stage=STAGE,
+        act_number=line.act_number,
+        material=line.material,
+        document_id=first.document_id,
+        source_file=first.source_file,
+    )
 
 
 def _shortfall(result: LineResult) -> list[Finding]:
@@ -530,6 +709,7 @@ def _coverage_row(line: Line, status: str, candidate: Candidate | None, note: st
             {c: None for c in tables.COVERAGE_COLUMNS + COVERAGE_EXTRA_COLUMNS if c not in row}
         )
         row["explanation"] = note or "подходящих документов не найдено"
+        row["decided_by"] = BY_RULES
         return row
     doc = candidate.doc
     row.update(
@@ -540,6 +720,7 @@ def _coverage_row(line: Line, status: str, candidate: Candidate | None, note: st
         valid_to=doc.valid_to,
         match_score=candidate.comparison.score,
         explanation=candidate.explanation,
+        decided_by=candidate.decided_by,
         product_name=doc.product_name or None,
         valid_from=doc.valid_from,
         batch_number=doc.batch_number or None,
@@ -551,15 +732,21 @@ def _coverage_row(line: Line, status: str, candidate: Candidate | None, note: st
 
 
 def match_materials(
-    works: pd.DataFrame, materials: pd.DataFrame, documents: pd.DataFrame
+    works: pd.DataFrame,
+    materials: pd.DataFrame,
+    documents: pd.DataFrame,
+    decisions: Decisions | None = None,
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    """Coverage of every material line by documents (tables.COVERAGE_COLUMNS) and findings."""
+    """Coverage of every material line by documents (tables.COVERAGE_COLUMNS) and findings.
+
+    `decisions` are the engineer's answers from corrections.xlsx, keyed by
+    (line key, document_id); a duplicate scan's decision applies to its document.
+    """
     lines = _lines(works, materials)
-    docs = _docs(documents)
-    evaluation = _evaluate(lines, docs)
+    docs, findings = merge_duplicates(_docs(documents))
+    evaluation = _evaluate(lines, docs, _onto_kept(decisions or {}, docs, documents))
 
     rows: list[dict] = []
-    findings: list[Finding] = []
     listed_ids: set[str] = set()
     reported_ids: set[str] = set()
     ordered = sorted(
@@ -570,8 +757,15 @@ def match_materials(
         line, status, listed = result.line, result.status, result.listed
         if listed:
             rows.extend(_coverage_row(line, status, c) for c in listed)
+        elif status == UNCONFIRMED:
+            rows.extend(_coverage_row(line, status, c) for c in result.shown_candidates)
+            reported_ids.update(c.doc.document_id for c in result.possible)
         else:
-            rows.append(_coverage_row(line, status, None, _nearest_rejection(line, evaluation)))
+            row = _coverage_row(line, status, None, _nearest_rejection(line, evaluation))
+            nearest = evaluation.nearest.get(line.key)
+            if row["explanation"] and nearest is not None and nearest[1].text_score >= 50:
+                row["nearest_file"] = nearest[0].source_file
+            rows.append(row)
         listed_ids.update(c.doc.document_id for c in listed)
         findings.extend(_line_findings(result, evaluation))
         for candidate in result.with_verdict(AFTER_WORK):
@@ -590,3 +784,20 @@ def match_materials(
         return tables.empty(columns), findings
     coverage = pd.DataFrame(rows, columns=columns).astype(object)
     return coverage.where(coverage.notna(), None), findings
+
+
+def _onto_kept(decisions: Decisions, kept: list[Doc], documents: pd.DataFrame) -> Decisions:
+    """Decisions naming a duplicate scan apply to the scan that represents it."""
+    if not decisions:
+        return decisions
+    kept_ids = {d.document_id for d in kept}
+    by_id = {d.document_id: d for d in _docs(documents)}
+    representative = {}
+    for doc_id, doc in by_id.items():
+        key = _identity_key(doc)
+        if doc_id in kept_ids or key is None:
+            continue
+        for other in kept:
+            if _identity_key(other) == key:
+                representative[doc_id] = other.document_id
+    return {(line, representative.get(doc, doc)): v for (line, doc), v in decisions.items()}

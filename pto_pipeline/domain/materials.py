@@ -21,93 +21,78 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
 from rapidfuzz import fuzz, process, utils
 
 from pto_pipeline.domain.text import fold, to_cyrillic_lookalikes, to_latin_lookalikes
 
 Interval = tuple[float, float]
 
-# Kinds in priority order: the first pattern that matches names the kind, so the
-# more specific words come first («газобетонный блок» is a block, not concrete;
-# «сетка арматурная» is a mesh; «раствор цементно-песчаный» is a mortar).
-KIND_PATTERNS: list[tuple[str, str]] = [
-    ("insulation", r"УТЕПЛИТЕЛ|ТЕПЛОИЗОЛ|ПЕНОПОЛИСТИРОЛ|ПЕНОПЛЭКС|МИНЕРАЛОВАТ|ЭППС|XPS|ХРS"),
-    ("waterproofing", r"ГИДРОИЗОЛ|МАСТИК|ТЕХНОЭЛАСТ|БИКРОСТ|УНИФЛЕКС|ПРАЙМЕР|МЕМБРАН|РУБЕРОИД"),
-    ("geotextile", r"ГЕОТЕКСТИЛ|ДОРНИТ|ГЕОСЕТК"),
-    ("fixings", r"ФИКСАТОР|ЗАКЛАДН|ДЮБЕЛ|АНКЕР|БОЛТ|ГАЙК|САМОРЕЗ|ШПИЛЬК|ХОМУТ"),
-    ("pipe", r"ТРУБ[АЫЕ]?\b|ТРУБОПРОВОД"),
-    ("block", r"ГАЗОБЕТОН|ПЕНОБЕТОН|БЛОК|ФБС"),
-    ("dry_mix", r"ПЕСКОБЕТОН|СУХАЯ СМЕСЬ|СМЕСЬ СУХАЯ|СУХИЕ СМЕСИ|ШТУКАТУРК|ШПАТЛ|ШПАКЛ"),
-    ("precast", r"ЖЕЛЕЗОБЕТОНН|ЖБИ|Ж/Б|ПЛИТ[АЫ] ПЕРЕКРЫТ|КОЛЬЦ[АО]|СВА[ЯИ]\b|ПЕРЕМЫЧК|ЛОТК|ЛОТОК"),
-    ("mortar", r"РАСТВОР"),
-    ("concrete", r"БЕТОН|\bБСТ\b|\bБСГ\b|\bБСЛ\b|\bБСМ\b"),
-    ("mesh", r"СЕТК[АИ]"),
-    ("rebar", r"АРМАТУР|СТЕРЖН"),
-    ("wire", r"ПРОВОЛОК"),
-    ("crushed_stone", r"ЩЕБЕН|ЩЕБН"),
-    ("gravel", r"ГРАВИ|\bПГС\b|ПЕСЧАНО-ГРАВИЙН"),
-    ("sand", r"ПЕСОК|ПЕСКА|ПЕСКИ"),
-    ("brick", r"КИРПИЧ|КАМЕН[ЬИ] КЕРАМ|КАМН[ИЯ] КЕРАМ"),
-    ("cement", r"ЦЕМЕНТ"),
-    ("electrode", r"ЭЛЕКТРОД"),
-    ("steel", r"ПРОКАТ|УГОЛОК|ШВЕЛЛЕР|ДВУТАВР|ЛИСТ СТАЛ|СТАЛЬ ЛИСТ"),
-]
-_KIND_RES = [(kind, re.compile(pattern)) for kind, pattern in KIND_PATTERNS]
+RULES_FILE = Path(__file__).with_name("matching_rules") / "products.yaml"
 
-KIND_NAMES_RU = {
-    "insulation": "утеплитель",
-    "waterproofing": "гидроизоляция",
-    "geotextile": "геотекстиль",
-    "fixings": "крепёжные изделия и фиксаторы",
-    "pipe": "трубы",
-    "block": "блоки",
-    "dry_mix": "сухая смесь",
-    "precast": "железобетонные изделия",
-    "mortar": "раствор",
-    "concrete": "бетон",
-    "mesh": "сетка",
-    "rebar": "арматура",
-    "wire": "проволока",
-    "crushed_stone": "щебень",
-    "gravel": "гравий / ПГС",
-    "sand": "песок",
-    "brick": "кирпич",
-    "cement": "цемент",
-    "electrode": "электроды",
-    "steel": "металлопрокат",
-}
 
-# A document whose product text names no kind often still names its standard.
-KIND_BY_STANDARD = {
-    "ГОСТ 7473": "concrete",
-    "ГОСТ 26633": "concrete",
-    "ГОСТ 25192": "concrete",
-    "ГОСТ 34028": "rebar",
-    "ГОСТ 5781": "rebar",
-    "ГОСТ Р 52544": "rebar",
-    "ГОСТ 10884": "rebar",
-    "ГОСТ 8736": "sand",
-    "ГОСТ 8267": "crushed_stone",
-    "ГОСТ 23735": "gravel",
-    "ГОСТ 530": "brick",
-    "ГОСТ 28013": "mortar",
-    "ГОСТ 31357": "dry_mix",
-    "ГОСТ 18599": "pipe",
-    "ГОСТ 32413": "pipe",
-    "ГОСТ 10704": "pipe",
-    "ГОСТ 31108": "cement",
-    "ГОСТ 10178": "cement",
-    "ГОСТ 23279": "mesh",
-    "ГОСТ 6727": "wire",
-    "ГОСТ 3282": "wire",
-    "ГОСТ 13579": "block",
-    "ГОСТ 31360": "block",
-    "ГОСТ 21520": "block",
-    "ГОСТ 30547": "waterproofing",
-    "ГОСТ 15588": "insulation",
-    "ГОСТ 9467": "electrode",
-}
+@dataclass(frozen=True)
+class Family:
+    family: str
+    name: str  # Russian, for explanations
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class ProductRules:
+    """What tells one product from another, loaded from matching_rules/products.yaml."""
+
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]  # priority order
+    kind_names: dict[str, str]
+    kind_by_standard: dict[str, str]
+    families: dict[str, tuple[Family, ...]]
+    primary: dict[str, tuple[str, ...]]
+    trade_names: tuple[str, ...]
+    mark_kinds: frozenset[str]
+    mark_pattern: re.Pattern[str]
+    not_marks: frozenset[str]
+    near_identical_name: float
+    candidate_min_similarity: float
+    scope_exclude: re.Pattern[str]
+    scope_max_lines: int
+
+    def family_name(self, kind: str | None, family: str) -> str:
+        for item in self.families.get(kind or "", ()):
+            if item.family == family:
+                return item.name
+        return family
+
+
+@lru_cache(maxsize=1)
+def product_rules(path: Path = RULES_FILE) -> ProductRules:
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    marks = spec["marks"]
+    return ProductRules(
+        kinds=tuple((k["kind"], re.compile(k["pattern"])) for k in spec["kinds"]),
+        kind_names={k["kind"]: k["name"] for k in spec["kinds"]},
+        kind_by_standard=dict(spec["kind_by_standard"]),
+        families={
+            kind: tuple(Family(f["family"], f["name"], re.compile(f["pattern"])) for f in items)
+            for kind, items in spec["families"].items()
+        },
+        primary={kind: tuple(names) for kind, names in spec["primary"].items()},
+        trade_names=tuple(to_cyrillic_lookalikes(t.upper()) for t in spec["trade_names"]),
+        mark_kinds=frozenset(marks["kinds"]),
+        mark_pattern=re.compile(marks["pattern"]),
+        not_marks=frozenset(to_cyrillic_lookalikes(m) for m in marks["not_marks"]),
+        near_identical_name=float(spec["near_identical_name"]),
+        candidate_min_similarity=float(spec["candidate_min_similarity"]),
+        scope_exclude=re.compile(spec["scope_exclude"]),
+        scope_max_lines=int(spec["scope_max_lines"]),
+    )
+
+
+def kind_name(kind: str | None) -> str:
+    return product_rules().kind_names.get(kind or "", kind or "")
+
 
 # Attribute -> Russian label used in explanations.
 ATTRIBUTE_LABELS = {
@@ -123,6 +108,7 @@ ATTRIBUTE_LABELS = {
     "fraction": "фракция",
     "pipe_material": "материал трубы",
     "pipe_grade": "марка полиэтилена",
+    "mark": "марка изделия",
     "brand": "торговая марка",
     "standard": "стандарт",
 }
@@ -188,6 +174,10 @@ class MaterialProfile:
     brands: tuple[str, ...] = ()
     standards: frozenset[str] = frozenset()
     fuzzy_text: str = ""
+    families: frozenset[str] = frozenset()
+    trade_names: frozenset[str] = frozenset()
+    tokens: frozenset[str] = frozenset()  # words and numbers, upper case, Cyrillic
+    name_key: str = ""  # the name without standards and units, for near-identity
 
     def attributes(self) -> set[str]:
         names = set(self.numeric) | set(self.discrete)
@@ -196,6 +186,9 @@ class MaterialProfile:
         if self.standards:
             names.add("standard")
         return names
+
+    def grades(self) -> set[str]:
+        return set(self.numeric) | set(self.discrete)
 
     def display(self, attribute: str) -> str:
         if attribute == "brand":
@@ -207,7 +200,12 @@ class MaterialProfile:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Result of comparing a register line with a document product."""
+    """Result of comparing a register line with a document product.
+
+    `accepted`: the document is for this very product (positive identity evidence).
+    `candidate`: nothing contradicts it, but the evidence is short; `missing` says what
+    the engineer should confirm. Neither: rejected, `reason` says why.
+    """
 
     accepted: bool
     score: float  # 0..1
@@ -215,6 +213,8 @@ class Comparison:
     agreed: tuple[str, ...]  # display strings of agreeing key attributes
     conflicts: tuple[str, ...]  # Russian: «класс B30 ≠ B25»
     reason: str  # Russian explanation of the decision
+    candidate: bool = False
+    missing: str = ""  # Russian: what evidence a candidate lacks
 
 
 def _views(text: str) -> tuple[str, str]:
@@ -251,13 +251,61 @@ def _label(prefix: str, interval: Interval, suffix: str = "") -> str:
 
 
 def detect_kind(cyr: str, standards: frozenset[str] = frozenset()) -> str | None:
-    for kind, pattern in _KIND_RES:
+    rules = product_rules()
+    for kind, pattern in rules.kinds:
         if pattern.search(cyr):
             return kind
-    for standard in standards:
-        if standard in KIND_BY_STANDARD:
-            return KIND_BY_STANDARD[standard]
+    for standard in sorted(standards):
+        if standard in rules.kind_by_standard:
+            return rules.kind_by_standard[standard]
     return None
+
+
+def detect_families(cyr: str, kind: str | None) -> frozenset[str]:
+    """Product families of a kind the text names (праймер, мастика, рулонный материал)."""
+    items = product_rules().families.get(kind or "", ())
+    return frozenset(item.family for item in items if item.pattern.search(cyr))
+
+
+def detect_trade_names(cyr: str) -> frozenset[str]:
+    return frozenset(name for name in product_rules().trade_names if name in cyr)
+
+
+def detect_marks(cyr: str, kind: str | None) -> frozenset[str]:
+    """Marks of precast elements and blocks: «КС 15.9», «ФБС24.4.6-Т» -> КС15.9, ФБС24.4.6."""
+    rules = product_rules()
+    if kind not in rules.mark_kinds:
+        return frozenset()
+    marks = set()
+    for match in rules.mark_pattern.finditer(cyr):
+        letters, size = match.group(1), match.group(2)
+        if letters in rules.not_marks:
+            continue
+        marks.add(letters + re.sub(r"[,-]", ".", size))
+    return frozenset(marks)
+
+
+def product_scope(text: str) -> list[str]:
+    """Lines of a document's text that name a product: a declaration's list of products.
+
+    Certificates and declarations often cover several products; the register line may be
+    any of them, not only the one the requisites call the product name.
+    """
+    rules = product_rules()
+    found: list[str] = []
+    for raw in re.split(r"[\n\f]+", text or ""):
+        line = re.sub(r"\s+", " ", raw).strip(" |;")
+        if not 5 <= len(line) <= 200:
+            continue
+        cyr = _views(line)[1]
+        if rules.scope_exclude.search(cyr):
+            continue
+        kind = detect_kind(cyr)
+        if kind or detect_trade_names(cyr) or detect_marks(cyr, "precast"):
+            found.append(line)
+        if len(found) >= rules.scope_max_lines:
+            break
+    return list(dict.fromkeys(found))
 
 
 def normalize_standard(kind: str, number: str) -> str:
@@ -374,6 +422,12 @@ def profile(text: str, extra_standard: str | None = None) -> MaterialProfile:
             discrete["pipe_grade"] = frozenset(grades)
             labels["pipe_grade"] = tuple(sorted(grades))
 
+    name_cyr = _views(text)[1]
+    marks = detect_marks(name_cyr, kind)
+    if marks:
+        discrete["mark"] = marks
+        labels["mark"] = tuple(sorted(marks))
+
     return MaterialProfile(
         text=text,
         kind=kind,
@@ -383,7 +437,20 @@ def profile(text: str, extra_standard: str | None = None) -> MaterialProfile:
         brands=_brands(text),
         standards=standards,
         fuzzy_text=_fuzzy_text(text),
+        families=detect_families(name_cyr, kind),
+        trade_names=detect_trade_names(name_cyr),
+        tokens=frozenset(_TOKEN.findall(cyr)),
+        name_key=_name_key(name_cyr),
     )
+
+
+_TOKEN = re.compile(r"[0-9A-ZА-Я]+")
+
+
+def _name_key(cyr: str) -> str:
+    """The name without standards, units and punctuation («ПЕСОК ПРИРОДНЫЙ»)."""
+    without = _UNIT_WORDS.sub(" ", _STANDARD.sub(" ", cyr))
+    return " ".join(_TOKEN.findall(without))
 
 
 def _fuzzy_text(text: str) -> str:
@@ -395,22 +462,37 @@ def _overlaps(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> bool:
     return any(x[0] <= y[1] + 1e-9 and y[0] <= x[1] + 1e-9 for x in a for y in b)
 
 
-def _brand_key(brand: str) -> str:
-    return re.sub(r"[^0-9A-ZА-Я]", "", fold(brand))
+def _brand_tokens(brand: str) -> list[str]:
+    return _TOKEN.findall(_views(brand)[1])
 
 
-def _brands_agree(line: MaterialProfile, doc: MaterialProfile) -> bool:
-    line_keys = [_brand_key(b) for b in line.brands]
-    doc_keys = [_brand_key(b) for b in doc.brands]
-    doc_all = _brand_key(doc.text)
-    line_all = _brand_key(line.text)
-    for lk in line_keys:
-        for dk in doc_keys:
-            if lk in dk or dk in lk or fuzz.ratio(lk, dk) >= 85:
-                return True
-    return any(lk and lk in doc_all for lk in line_keys) or any(
-        dk and dk in line_all for dk in doc_keys
-    )
+def _token_found(token: str, tokens: frozenset[str]) -> bool:
+    """A short token (a code like ЭПП, 01) must be there exactly; a long word may be misread."""
+    if token in tokens:
+        return True
+    if len(token) < 6:
+        return False
+    return any(len(t) >= 5 and fuzz.ratio(token, t) >= 85 for t in tokens)
+
+
+def _brand_state(line: MaterialProfile, doc: MaterialProfile) -> str:
+    """agree | conflict | partial | none, by the tokens of each side's quoted brand.
+
+    «Техноэласт ЭПП» agrees with «Техноэласт» ЭПП, and with a declaration for «Техноэласт»
+    as a whole; it conflicts with «Техноэласт ХПП»: every token of one brand must be found
+    in the other side's text.
+    """
+    if not line.brands and not doc.brands:
+        return "none"
+    for brand in line.brands:
+        if all(_token_found(t, doc.tokens) for t in _brand_tokens(brand)):
+            return "agree"
+    for brand in doc.brands:
+        if all(_token_found(t, line.tokens) for t in _brand_tokens(brand)):
+            return "agree"
+    if line.brands and doc.brands:
+        return "conflict"
+    return "partial"
 
 
 def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], list[str]]:
@@ -427,17 +509,73 @@ def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], 
             agreed.append(line.display(name))
         else:
             conflicts.append(f"{ATTRIBUTE_LABELS[name]} {doc.display(name)} ≠ {line.display(name)}")
-    if line.brands and doc.brands:
-        if _brands_agree(line, doc):
-            agreed.append(line.display("brand"))
-        else:
-            conflicts.append(f"торговая марка {doc.display('brand')} ≠ {line.display('brand')}")
+    brand = _brand_state(line, doc)
+    if brand == "agree":
+        agreed.append(line.display("brand") or doc.display("brand"))
+    elif brand == "conflict":
+        conflicts.append(f"торговая марка {doc.display('brand')} ≠ {line.display('brand')}")
+    if line.trade_names and doc.trade_names and not line.trade_names & doc.trade_names:
+        conflicts.append(
+            f"торговое название {', '.join(sorted(doc.trade_names))} ≠ "
+            f"{', '.join(sorted(line.trade_names))}"
+        )
     if line.standards and doc.standards:
         if line.standards & doc.standards:
             agreed.append(", ".join(sorted(line.standards & doc.standards)))
         else:
             conflicts.append(f"стандарт {doc.display('standard')} ≠ {line.display('standard')}")
     return agreed, conflicts
+
+
+def _family_conflict(line: MaterialProfile, doc: MaterialProfile) -> str:
+    if not line.families or not doc.families or line.families & doc.families:
+        return ""
+    rules = product_rules()
+    names = [
+        ", ".join(rules.family_name(p.kind, f) for f in sorted(p.families)) for p in (doc, line)
+    ]
+    return f"продукция: {names[0]} ≠ {names[1]}"
+
+
+def _identity_evidence(line: MaterialProfile, doc: MaterialProfile) -> list[str]:
+    """Positive evidence that the document is for this very product (Russian labels)."""
+    rules = product_rules()
+    evidence: list[str] = []
+    same_kind = line.kind is not None and line.kind == doc.kind
+    primary = rules.primary.get(line.kind or "")
+    for name in sorted(line.grades() & doc.grades()):
+        if name == "mark" or (same_kind and (primary is None or name in primary)):
+            evidence.append(f"{ATTRIBUTE_LABELS[name]} {line.display(name)}")
+    if _brand_state(line, doc) == "agree":
+        evidence.append(f"торговая марка {line.display('brand') or doc.display('brand')}")
+    elif line.trade_names & doc.trade_names and _brand_state(line, doc) == "none":
+        shared = sorted(line.trade_names & doc.trade_names)
+        evidence.append("торговое название " + ", ".join(shared))
+    if line.standards & doc.standards:
+        evidence.append("стандарт " + ", ".join(sorted(line.standards & doc.standards)))
+    if line.name_key and doc.name_key:
+        similarity = fuzz.token_sort_ratio(line.name_key, doc.name_key)
+        if similarity >= rules.near_identical_name:
+            evidence.append(f"наименование совпадает ({similarity:.0f}%)")
+        elif _words_contained(line, doc):
+            evidence.append("все слова наименования из реестра есть в документе")
+    return evidence
+
+
+def _words_contained(line: MaterialProfile, doc: MaterialProfile) -> bool:
+    """Every descriptive word of the line's name (two at least) is in the document's name."""
+    words = [w for w in line.name_key.split() if len(w) >= 4 and not w.isdigit()]
+    doc_words = frozenset(doc.name_key.split())
+    return len(words) >= 2 and all(_token_found(w, doc_words) for w in words)
+
+
+def _batch_gap(line: MaterialProfile, doc: MaterialProfile) -> set[str]:
+    """The line's key grades a batch document should state but does not."""
+    primary = product_rules().primary.get(line.kind or "")
+    keys = line.grades() & set(primary) if primary is not None else line.grades()
+    if not keys or keys & doc.grades():
+        return set()
+    return keys
 
 
 def _grade_labels(names: set[str]) -> list[str]:
@@ -460,6 +598,11 @@ def text_similarity_matrix(
     return matrix.tolist()
 
 
+def _rejected(text_score: float, agreed: list[str], conflicts: list[str]) -> Comparison:
+    reason = "; ".join(conflicts) + " — отклонён"
+    return Comparison(False, 0.0, text_score, tuple(agreed), tuple(conflicts), reason)
+
+
 def compare(
     line: MaterialProfile,
     doc: MaterialProfile,
@@ -467,44 +610,60 @@ def compare(
     *,
     batch: bool = False,
 ) -> Comparison:
-    """Decide whether a document product is the register line's material.
+    """Decide whether a document product is the register line's material (SPEC §5).
 
-    A batch document (passport, quality document) always states its grade; when
-    none of the line's grades (class, diameter, mark…) can be read from it, the
-    match would rest on the kind or the standard alone, so it is refused and the
-    engineer checks it by hand.
+    A conflicting kind, product family or key attribute rejects the pair. Without a
+    conflict the pair is accepted only on positive identity evidence (agreeing grade,
+    brand, trade name, mark, standard, or a near-identical name); a batch document must
+    also state one of the line's key grades. Otherwise a plausible pair is a candidate
+    that never covers a line: the engineer confirms it.
     """
+    rules = product_rules()
     if text_score is None:
         text_score = text_similarity(line, doc)
     if line.kind and doc.kind and line.kind != doc.kind:
-        reason = f"вид материала: {KIND_NAMES_RU[doc.kind]} ≠ {KIND_NAMES_RU[line.kind]} — отклонён"
-        return Comparison(False, 0.0, text_score, (), (reason,), reason)
+        conflict = f"вид материала: {kind_name(doc.kind)} ≠ {kind_name(line.kind)}"
+        return _rejected(text_score, [], [conflict])
     agreed, conflicts = _conflicts(line, doc)
+    family_conflict = _family_conflict(line, doc)
+    if family_conflict:
+        conflicts.insert(0, family_conflict)
     if conflicts:
-        reason = "; ".join(conflicts) + " — отклонён"
-        return Comparison(False, 0.0, text_score, tuple(agreed), tuple(conflicts), reason)
+        return _rejected(text_score, agreed, conflicts)
 
-    line_grades = set(line.numeric) | set(line.discrete)
-    if batch and line_grades and not (line_grades & (set(doc.numeric) | set(doc.discrete))):
-        reason = (
-            f"в документе на партию не прочитаны {', '.join(_grade_labels(line_grades))} "
-            "— отклонён, сверьте с оригиналом"
-        )
-        return Comparison(False, 0.0, text_score, (), (), reason)
     line_attrs = len(line.attributes())
     attr_part = len(agreed) / line_attrs if line_attrs else text_score / 100
     score = round(0.5 * text_score / 100 + 0.5 * min(attr_part, 1.0), 3)
+    evidence = _identity_evidence(line, doc)
+    gap = _batch_gap(line, doc) if batch else set()
     same_kind = line.kind is not None and line.kind == doc.kind
-    accepted = same_kind or text_score >= 88 or (len(agreed) >= 2 and text_score >= 70)
-    if not accepted:
+    if evidence and not gap:
+        parts = [f"сходство наименований {text_score:.0f}%"]
+        if same_kind:
+            parts.append(f"вид: {kind_name(line.kind)}")
+        parts.append("совпадают: " + ", ".join(evidence))
+        return Comparison(True, score, text_score, tuple(agreed), (), "; ".join(parts))
+
+    shared_family = bool(line.families & doc.families)
+    plausible = bool(evidence) or (
+        (same_kind or shared_family) and text_score >= rules.candidate_min_similarity
+    ) or text_score >= 80
+    if gap:
+        missing = (
+            f"в документе на партию не прочитаны {', '.join(_grade_labels(gap))} — "
+            "сверьте с оригиналом"
+        )
+    else:
+        what = f"только вид «{kind_name(line.kind)}»" if same_kind else "только сходство текста"
+        missing = (
+            "нет совпадающих отличительных признаков (торговая марка, марка, класс, "
+            f"диаметр, стандарт), {what}, сходство наименований {text_score:.0f}%"
+        )
+    if not plausible:
         reason = f"наименования не совпадают (сходство {text_score:.0f}%) — отклонён"
         return Comparison(False, score, text_score, tuple(agreed), (), reason)
-    parts = [f"сходство наименований {text_score:.0f}%"]
-    if same_kind:
-        parts.append(f"вид: {KIND_NAMES_RU[line.kind or '']}")
-    if agreed:
-        parts.append("совпадают: " + ", ".join(agreed))
-    return Comparison(True, score, text_score, tuple(agreed), (), "; ".join(parts))
+    reason = f"возможное совпадение: {missing}"
+    return Comparison(False, score, text_score, tuple(agreed), (), reason, True, missing)
 
 
 # --- units -------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from pypdf import PdfReader, PdfWriter
 from pto_pipeline.domain import office
 from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.fsutil import atomic_path
+from pto_pipeline.domain.matching import UNCONFIRMED
 
 FORMATS = ("unified", "repeated")
 LAYOUT_VERSION = 1  # bump when the package layout changes: forces a rebuild
@@ -379,6 +380,8 @@ def _links(coverage: pd.DataFrame) -> list[tuple[str, str]]:
         rows = sorted(rows, key=lambda r: _to_number(r.get("line_no"), 0))
     seen: dict[tuple[str, str], None] = {}
     for row in rows:
+        if _text(row.get("status")) == UNCONFIRMED:
+            continue  # a candidate never goes into the package
         act, doc = _text(row.get("act_number")), _text(row.get("document_id"))
         if act is not None and doc is not None:
             seen.setdefault((act, doc), None)

@@ -64,6 +64,9 @@ DOCUMENT_COLUMNS = [
     "status",  # ok | needs_review | failed
     "error",  # why failed / what needs review
     "field_confidence",  # JSON object: field -> 0..1
+    "family",  # the extraction rules family that read it
+    "product_scope",  # JSON list: text lines naming products (a declaration's scope)
+    "corrected_fields",  # comma-separated fields the engineer set in corrections.xlsx
 ]
 
 # work_register
@@ -89,7 +92,7 @@ COVERAGE_COLUMNS = [
     "material",
     "quantity",
     "unit",
-    "status",  # covered | expired | doc_after_work | missing
+    "status",  # covered | expired | doc_after_work | unconfirmed | missing
     "document_id",
     "doc_type",
     "doc_number",

@@ -31,7 +31,7 @@ DOC_TYPES = [
 ]
 DOC_STATUSES = ["ok", "needs_review", "failed"]
 TEXT_SOURCES = ["text_layer", "ocr"]
-COVERAGE_STATUSES = ["covered", "expired", "doc_after_work", "missing"]
+COVERAGE_STATUSES = ["covered", "expired", "doc_after_work", "unconfirmed", "missing"]
 MAX_EXAMPLES = 5
 
 _DOCUMENT_KEYS = ["document_id", "source_file"]
