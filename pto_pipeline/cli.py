@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20261126)
     p.add_argument("--documents", type=int, default=40)
     p.add_argument("--out", default=None, help="keep the corpus in this folder")
+    p.add_argument(
+        "--coverage-seeds",
+        default="0,1,2",
+        help="seeds of the sample project whose coverage verdicts are scored "
+        "(comma-separated; empty to skip)",
+    )
+    p.add_argument("--no-requisites", action="store_true", help="score coverage only")
     p.set_defaults(handler=cmd_eval)
     p = sub.add_parser("ui", help="start the Dagster UI and daemon (dagster dev) on this project")
     p.add_argument("--port", type=int, default=3000)
@@ -160,15 +167,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from pto_pipeline.evaluation import run_accuracy_report
+    from pto_pipeline.evaluation import run_accuracy_report, run_coverage_report
 
-    report = run_accuracy_report(
-        seed=args.seed,
-        n_documents=args.documents,
-        out_dir=Path(args.out) if args.out else None,
-        workers=_settings().workers,
-    )
-    print(report)
+    out = Path(args.out) if args.out else None
+    try:
+        seeds = [int(s) for s in args.coverage_seeds.split(",") if s.strip()]
+    except ValueError as exc:
+        raise UsageError(
+            f"--coverage-seeds: {args.coverage_seeds!r} is not a list of integers"
+        ) from exc
+    if not args.no_requisites:
+        print(
+            run_accuracy_report(
+                seed=args.seed,
+                n_documents=args.documents,
+                out_dir=out / "requisites" if out else None,
+                workers=_settings().workers,
+            )
+        )
+    if seeds:
+        report, _ = run_coverage_report(
+            seeds, out / "coverage" if out else None, workers=_settings().workers
+        )
+        print(report)
     return EXIT_OK
 
 

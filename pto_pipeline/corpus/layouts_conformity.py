@@ -316,7 +316,7 @@ def eaeu_declaration(f: Facts, rng: random.Random) -> list[Page]:
         f"Основной государственный регистрационный номер {m.ogrn}. "
         f"Телефон: {m.phone}. Адрес электронной почты: {m.email}",
         f"в лице {_genitive_title(m.head_title)} {head.full}",
-        f"заявляет, что {f.product.name}",
+        *_declared_products(f),
         f"Изготовитель {m.full}. Место нахождения и адрес места осуществления деятельности по "
         f"изготовлению продукции: {m.address}",
         f"Продукция изготовлена в соответствии с {f.product.standard}",
@@ -347,6 +347,14 @@ def eaeu_declaration(f: Facts, rng: random.Random) -> list[Page]:
         flow.para(f"Регистрационный номер декларации о соответствии: {f.number}", bold=True)
         flow.para(f"Дата регистрации декларации о соответствии: {_dmy(f.valid_from)}")
     return flow.pages
+
+
+def _declared_products(f: Facts) -> list[str]:
+    """«заявляет, что …»: one product, or a declaration's list of several, one per line."""
+    if not f.annex_products:
+        return [f"заявляет, что {f.product.name}"]
+    items = [f"{n}) {item.name}" for n, item in enumerate(f.annex_products, 1)]
+    return ["заявляет, что продукция:", *items]
 
 
 def national_declaration(f: Facts, rng: random.Random) -> list[Page]:

@@ -445,6 +445,30 @@ def passport_memo(f: Facts, rng: random.Random) -> list[Page]:
     return flow.pages
 
 
+def passport_properties_first(f: Facts, rng: random.Random) -> list[Page]:
+    """The properties table («Наименование показателя …») comes before the product's name."""
+    flow = new_flow(rng, families=("sans", "serif"))
+    letterhead(flow, f.manufacturer, rng)
+    p = f.product
+    flow.para(f"ПАСПОРТ КАЧЕСТВА № {f.number}", size=flow.size + 3, bold=True, align="center")
+    flow.para(f"от {_date(rng, f.issue_date)}", align="center", space_after=4)
+    rows: list[list[str | Cell]] = [["Наименование показателя", "Норма", "Фактическое значение"]]
+    rows += [[prop.indicator, prop.norm, prop.actual] for prop in p.properties]
+    flow.table([90, 45, flow.width - 135], rows, align=["left", "center", "center"])
+    flow.space(3)
+    unit = printed_unit(rng, f.unit)
+    for label, value in (
+        ("Продукция", p.name),
+        ("Изготовлена по", p.standard),
+        ("Партия №", f.batch_number),
+        ("Отгружено", f"{_qty(f)} {unit}"),
+    ):
+        flow.kv(label, value, label_w=40, label_bold=True)
+    sign_and_stamp(flow, [("Начальник ОТК", V.person(rng))], f.manufacturer, rng)
+    f.extra["variant"] = "properties-first"
+    return flow.pages
+
+
 LAYOUTS = {
     "concrete_doc": {
         "concrete_quality_table": concrete_table,
@@ -456,5 +480,6 @@ LAYOUTS = {
         "passport_table": passport_table,
         "passport_grid": passport_grid,
         "passport_prose": passport_memo,
+        "passport_properties_first": passport_properties_first,
     },
 }

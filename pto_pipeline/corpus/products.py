@@ -32,6 +32,7 @@ INDUSTRY_BY_KIND = {
     "waterproofing": "roofing",
     "mortar": "mortar",
     "primer": "roofing",
+    "mastic": "roofing",
     "precast": "precast",
 }
 
@@ -443,6 +444,30 @@ def primer(rng: random.Random, brand: str | None = None) -> Product:
     )
 
 
+def mastic(rng: random.Random, brand: str | None = None) -> Product:
+    brand = brand or rng.choice(("Гидромаст", "Битумикс М-2", "Техномаст", "Праймекс-М"))
+    props = (
+        Property("Условная прочность, МПа", "не менее 0,5", _r(rng, 0.6, 0.9, 2)),
+        Property(
+            "Относительное удлинение при разрыве, %", "не менее 100", str(rng.randint(110, 300))
+        ),
+        Property("Теплостойкость, °С", "не ниже 85", str(rng.randint(85, 100))),
+        Property("Водопоглощение за 24 ч, %", "не более 0,2", _r(rng, 0.05, 0.19, 2)),
+    )
+    return Product(
+        kind="mastic",
+        name=f"Мастика битумно-полимерная гидроизоляционная «{brand}»",
+        standard="ГОСТ 30693-2000",
+        unit="кг",
+        tn_ved="2715 00 000 0",
+        okpd2="23.99.12.120",
+        what="мастику",
+        grades={"brand": brand},
+        properties=props,
+        group="Праймеры и мастики битумные",
+    )
+
+
 WELL_PRODUCTS_GROUP = (
     "Конструкции бетонные и железобетонные для колодцев канализационных, водопроводных "
     "и газопроводных сетей"
@@ -489,6 +514,7 @@ FACTORIES = {
     "waterproofing": waterproofing,
     "mortar": mortar,
     "primer": primer,
+    "mastic": mastic,
     "precast": precast,
 }
 

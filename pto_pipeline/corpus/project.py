@@ -161,6 +161,24 @@ ACTS = [
             ("Кольцо стеновое КС 15.9 ГОСТ 8020-2016", 4.0, "шт"),
         ],
     ),
+    # One roofing supplier, three products of one kind with different brands: only the
+    # document for the very product may cover a line (SPEC §5, identity evidence).
+    Act(
+        "8",
+        "Устройство обмазочной и оклеечной гидроизоляции стен приямков ПР-1, ПР-2",
+        "Шифр 118-2025-КЖ2, лист 7",
+        d(4, 20),
+        d(4, 24),
+        "СП 71.13330.2017, СП 28.13330.2017",
+        "Обратная засыпка пазух приямков",
+        "Исполнительная схема гидроизоляции № 8",
+        [
+            # the trade name without quotes; the mastic named unlike its declaration
+            ("Праймер битумный ИзолПраймер-01", 80.0, "л"),
+            ("Мастика битумная гидроизоляционная", 240.0, "кг"),
+            ("Гидроизоляция наплавляемая «Бикрост ХПП»", 60.0, "м2"),
+        ],
+    ),
 ]
 
 
@@ -461,6 +479,36 @@ class Scenario:
         )
         self.docs["rings_cert"] = build_document(f, rng, "gost_r_certificate_form")
 
+        # Act 8: one EAEU declaration listing the supplier's primer and mastic (its scope),
+        # and a roll-material passport (properties table first) dated after the works.
+        izol = replace(P.primer(rng, "ИзолПраймер-01"), standard="ТУ 5775-011-17925162-2003")
+        gidromast = P.mastic(rng, "Гидромаст")
+        f = self._facts(
+            "conformity_declaration",
+            "eaeu_decl",
+            self.roofing,
+            replace(gidromast, name="Праймеры и мастики битумные"),
+            date(2025, 6, 2),
+            number=V.eaeu_declaration_number(rng, 2025),
+            valid_from=date(2025, 6, 2),
+            valid_to=date(2030, 6, 1),
+            annex_products=(izol, gidromast),
+        )
+        self.docs["roofing_decl_multi"] = build_document(f, rng, "eaeu_declaration_form")
+        bikrost = replace(
+            P.waterproofing(rng, "Бикрост ХПП"),
+            name="Материал рулонный гидроизоляционный наплавляемый «Бикрост ХПП»",
+        )
+        self._quality(
+            "bikrost",
+            "passport",
+            self.roofing,
+            bikrost,
+            d(4, 28),
+            60.0,
+            "passport_properties_first",
+        )
+
         # Mortar: refusal letter (not subject to mandatory certification).
         mortar = replace(
             P.mortar(rng, "М150"), name="Растворы строительные кладочные цементные", grades={}
@@ -510,7 +558,9 @@ class Scenario:
         def spec(path, fmt, keys, styles=None, quality=None):
             docs = [self.docs[k] for k in keys]
             pages = sum(len(doc.pages) for doc in docs)
-            styles = styles or [style() for _ in range(pages)]
+            styles = list(styles or [])
+            # a seed may lay a document out on two pages: each page gets a style
+            styles += [style() for _ in range(pages - len(styles))]
             if fmt in ("png", "tiff"):
                 styles = [replace(s, noise=0.0) for s in styles]
             return FileSpec(path, fmt, docs, styles, quality or rng.randint(62, 85))
@@ -553,6 +603,12 @@ class Scenario:
                 "Письма/Сопроводительное письмо.png", "png", ["covering_letter"], [style("clean")]
             ),
             spec("Протоколы/Протокол испытаний бетона.pdf", "pdf_scan", ["concrete_test"]),
+            spec(
+                "Сертификаты/Декларация праймер мастика.pdf", "pdf_scan", ["roofing_decl_multi"]
+            ),
+            spec("Паспорта/Бикрост ХПП.jpg", "jpeg", ["bikrost"]),
+            # The first concrete passport again, photographed by phone: one document.
+            spec(PHOTO_DUPLICATE, "pdf_scan", ["concrete_b25_1"], [style("mild", skew=1.8)]),
         ]
 
 
@@ -580,7 +636,12 @@ def generate_project(data_dir: Path, code: str = "demo", seed: int = 0) -> dict:
     write_text_atomic(project_dir / "project.yaml", _project_yaml(scenario))
     write_bytes_atomic(project_dir / "works.xlsx", works_xlsx(ACTS))
     key_by_doc = {id(doc): key for key, doc in scenario.docs.items()}
-    source_by_key = {key_by_doc[id(doc)]: spec.path for spec in specs for doc in spec.documents}
+    source_by_key = {
+        key_by_doc[id(doc)]: spec.path
+        for spec in specs
+        if spec.path != PHOTO_DUPLICATE
+        for doc in spec.documents
+    }
     expected = _expected(scenario, source_by_key, written)
     records.sort(key=lambda r: (r["source_file"], r["first_page"] or 0))
     write_text_atomic(truth_dir / "documents.json", _json(records))
@@ -622,7 +683,12 @@ def _record(source, first, last, split, status, layout, truth: dict) -> dict:
 
 _NULL_TRUTH = dict.fromkeys(REQUISITE_FIELDS)
 
+# Lines the rules must not cover on their own: the document is theirs, but the evidence is
+# short (the register names the mastic differently and without its brand).
+CONFIRMED_IN_REVIEW = {("8", 1)}
 DUPLICATE_OF = "Сертификаты/ЕАЭС арматура А500С.pdf"
+# Other bytes, same document: the first concrete passport scanned again by a phone app.
+PHOTO_DUPLICATE = "Паспорта/скан с телефона бетон 17.03.pdf"
 DUPLICATE = "сканы/scan_0012.pdf"
 NOISE_SCAN = "сканы/IMG_0457.jpg"
 CORRUPT_SCAN = "сканы/IMG_0458.jpg"
@@ -677,6 +743,9 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
         ("7", 1, "covered", ("stone",)),
         ("7", 2, "doc_after_work", ("pipe",)),
         ("7", 3, "covered", ("rings_cert",)),
+        ("8", 0, "covered", ("roofing_decl_multi",)),
+        ("8", 1, "covered", ("roofing_decl_multi",)),  # named unlike it: the engineer confirms
+        ("8", 2, "doc_after_work", ("bikrost",)),
     ]
     acts = {a.number: a for a in ACTS}
     coverage = [
@@ -686,6 +755,9 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
             "status": status,
             "doc_numbers": numbers(*keys),
             "source_files": [source[k] for k in keys],
+            # the rules rightly stop short of this one: `unconfirmed` until the engineer
+            # confirms the candidate in review.xlsx (the round-trip test does)
+            "confirmed_in_review": (act, n) in CONFIRMED_IN_REVIEW,
         }
         for act, n, status, keys in lines
     ]
@@ -703,6 +775,9 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
         finding("MISSING_QUALITY_DOC", "5", 1),
         finding("EXPIRED_QUALITY_DOC", "4", 1, "primer_cert"),
         finding("DOC_AFTER_WORK", "7", 2, "pipe"),
+        finding("DOC_AFTER_WORK", "8", 2, "bikrost"),
+        finding("DUPLICATE_DOCUMENT", path=PHOTO_DUPLICATE),
+        finding("UNCONFIRMED_MATCH", "8", 1, "roofing_decl_multi"),
         finding("QUANTITY_SHORTFALL", "1", 0, "sand_1"),
         finding("UNUSED_DOCUMENT", key="concrete_b30"),
         finding("DUPLICATE_DOCUMENT", path=DUPLICATE),
@@ -723,6 +798,8 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
             "failed": 1,
         },
         "ignored": list(IGNORED),
+        # other bytes, one document: a covered line may list either scan
+        "same_document": {PHOTO_DUPLICATE: source["concrete_b25_1"]},
         "coverage": coverage,
         "findings": findings,
         "notes": {
@@ -731,6 +808,10 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
             "quantity_shortfall": "expected only where at least one batch document is allocated",
             "annex": "КС 15.9 is covered only through the annex page of the rings certificate",
             "key_grade_conflict": "the В30 passport must not match the В25 lines of acts 3 and 5",
+            "one_supplier": "the roll-material declaration (act 4) must not cover the primer or "
+            "mastic of act 8, nor the primer/mastic declaration the expired primer of act 4",
+            "properties_first": "the Бикрост passport names its properties table first",
+            "photo_duplicate": f"{PHOTO_DUPLICATE} is a second scan of a concrete passport",
         },
     }
 

@@ -34,6 +34,7 @@ from pto_pipeline.domain.materials import (
     MaterialProfile,
     compare,
     convert_quantity,
+    names_own_brand,
     normalize_unit,
     profile,
     text_similarity_matrix,
@@ -428,10 +429,6 @@ class Evaluation:
         ]
 
 
-def _rank(comparison: Comparison) -> tuple:
-    return (comparison.accepted, comparison.candidate, comparison.score)
-
-
 def _compare(line: Line, doc: Doc, text_score: float) -> Comparison:
     """The line against the document's product and, for a shared document, its scope."""
     batch = doc.doc_type == BATCH_TYPE
@@ -439,8 +436,10 @@ def _compare(line: Line, doc: Doc, text_score: float) -> Comparison:
     for other in doc.scope:
         if best.accepted:
             break
+        # A scope line is one text line of the document: it may confirm a product, never
+        # make a candidate, and only when it shows the line's own brand.
         found = compare(line.profile, other, None, batch=batch)
-        if _rank(found) > _rank(best):
+        if found.accepted and names_own_brand(line.profile, other):
             best = found
     return best
 

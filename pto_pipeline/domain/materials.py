@@ -527,6 +527,17 @@ def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], 
     return agreed, conflicts
 
 
+def names_own_brand(line: MaterialProfile, doc: MaterialProfile) -> bool:
+    """The document text names the line's brand or trade name itself (or the line has none).
+
+    A scope line cut by a line break («Материал рулонный наплавляемый» without its
+    «Бикрост ХПП») must not stand for a product whose brand it does not show.
+    """
+    if not line.brands and not line.trade_names:
+        return True
+    return _brand_state(line, doc) == "agree" or bool(line.trade_names & doc.trade_names)
+
+
 def _family_conflict(line: MaterialProfile, doc: MaterialProfile) -> str:
     if not line.families or not doc.families or line.families & doc.families:
         return ""

@@ -47,7 +47,7 @@ FIELD_COLUMNS = [
     Column("value", "Значение", 28, answer=True),
     Column("comment", "Комментарий", 24, answer=True),
     Column("read", "Прочитано", 30),
-    Column("confidence", "Уверенность", 12),
+    Column("confidence", "Уверенность", 14),
     Column("pages", "Страницы", 10),
     Column("doc_type", "Тип документа", 22),
     Column("hint", "Что проверить", 60),
@@ -61,7 +61,7 @@ DECISION_COLUMNS = [
     Column("status", "Статус строки", 16),
     Column("document", "Документ", 34),
     Column("product", "Продукция в документе", 34),
-    Column("score", "Совпадение", 11),
+    Column("score", "Совпадение", 14),
     Column("why", "Чего не хватает / почему отклонён", 60),
 ]
 STATUS_RU = {
@@ -82,7 +82,10 @@ def field_rows(documents: pd.DataFrame) -> list[dict]:
     """Doubtful fields of documents in needs_review: missing required ones, low confidence."""
     labels = cx.field_labels()
     threshold = common().review_threshold
-    required = {f.name: set(f.required) for f in families()}
+    # the fields the grading checks (extraction.extract._status): type, then the required
+    required = {
+        f.name: set(f.required) | (set() if f.fallback else {"doc_type"}) for f in families()
+    }
     rows = []
     for doc in documents.to_dict("records"):
         if doc.get("status") != "needs_review":
@@ -94,7 +97,7 @@ def field_rows(documents: pd.DataFrame) -> list[dict]:
             value = doc.get(key)
             blank = value is None or (isinstance(value, float) and value != value)
             low = not blank and confidence.get(key, 1.0) < threshold
-            if key in corrected or not ((blank and key in needed) or low):
+            if key in corrected or key not in needed or not (blank or low):
                 continue
             rows.append(
                 {
@@ -269,12 +272,31 @@ def _fill(sheet: Worksheet, columns: list[Column], rows: list[dict]) -> None:
         for index, column in enumerate(columns, start=1):
             write_text(sheet, r, index, row.get(column.key))
             cell = sheet.cell(row=r, column=index)
-            cell.alignment = Alignment(vertical="top", wrap_text=column.width >= 30)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
             if column.answer:
                 cell.fill = ANSWER_FILL
+        sheet.row_dimensions[r].height = _row_height(columns, row)
+    sheet.row_dimensions[1].height = 30
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 2)}"
     sheet.freeze_panes = "C2"
+    # Printed or exported to PDF: landscape, all columns on one page width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
+
+
+def _row_height(columns: list[Column], row: dict) -> float:
+    """Points for the wrapped text of the row's fullest cell (Excel does not grow rows itself)."""
+    lines = 1
+    for column in columns:
+        text = cell_text(row.get(column.key))
+        if text:
+            lines = max(lines, -(-len(text) * 11 // (column.width * 10)))
+    return 15.0 * min(lines, 12)
 
 
 def write_text(sheet: Worksheet, row: int, column: int, value: object) -> None:
