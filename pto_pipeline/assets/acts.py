@@ -94,10 +94,7 @@ def matched_materials(
         value,
         metadata={
             "material_lines": len(lines),
-            **{
-                f"lines_{s}": int(counts.get(s, 0))
-                for s in STATUS_ORDER
-            },
+            **{f"lines_{s}": int(counts.get(s, 0)) for s in STATUS_ORDER},
             "decided_by_engineer": int((coverage["decided_by"] == BY_ENGINEER).sum())
             if not coverage.empty
             else 0,

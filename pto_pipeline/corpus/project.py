@@ -603,9 +603,7 @@ class Scenario:
                 "Письма/Сопроводительное письмо.png", "png", ["covering_letter"], [style("clean")]
             ),
             spec("Протоколы/Протокол испытаний бетона.pdf", "pdf_scan", ["concrete_test"]),
-            spec(
-                "Сертификаты/Декларация праймер мастика.pdf", "pdf_scan", ["roofing_decl_multi"]
-            ),
+            spec("Сертификаты/Декларация праймер мастика.pdf", "pdf_scan", ["roofing_decl_multi"]),
             spec("Паспорта/Бикрост ХПП.jpg", "jpeg", ["bikrost"]),
             # The first concrete passport again, photographed by phone: one document.
             spec(PHOTO_DUPLICATE, "pdf_scan", ["concrete_b25_1"], [style("mild", skew=1.8)]),

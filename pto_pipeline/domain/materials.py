@@ -656,9 +656,11 @@ def compare(
         return Comparison(True, score, text_score, tuple(agreed), (), "; ".join(parts))
 
     shared_family = bool(line.families & doc.families)
-    plausible = bool(evidence) or (
-        (same_kind or shared_family) and text_score >= rules.candidate_min_similarity
-    ) or text_score >= 80
+    plausible = (
+        bool(evidence)
+        or ((same_kind or shared_family) and text_score >= rules.candidate_min_similarity)
+        or text_score >= 80
+    )
     if gap:
         missing = (
             f"в документе на партию не прочитаны {', '.join(_grade_labels(gap))} — "
