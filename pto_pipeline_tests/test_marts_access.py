@@ -160,3 +160,33 @@ def test_sql_command_without_marts_says_what_to_do(tmp_path, monkeypatch, capsys
     monkeypatch.setenv("PTO_DATA_DIR", str(tmp_path))
     assert main(["sql", "SELECT 1"]) == EXIT_USAGE
     assert "pto-pipeline demo" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- BI tools
+
+
+def test_sqlalchemy_dialect_reads_marts_and_their_comments_read_only(published):
+    # What Superset, Metabase's Python bridge and Jupyter/pandas use (README: BI tools).
+    import pandas as pd
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"duckdb:///{_db(published)}", connect_args={"read_only": True})
+    try:
+        with engine.connect() as con:
+            frame = pd.read_sql(
+                "SELECT status, count(*) AS n FROM marts.material_coverage GROUP BY ALL "
+                "ORDER BY status",
+                con,
+            )
+            inspector = sa.inspect(con)
+            assert set(marts.MART_TABLES) <= set(inspector.get_table_names(schema="marts"))
+            columns = {c["name"]: c for c in inspector.get_columns("acts", schema="marts")}
+            with pytest.raises(sa.exc.DBAPIError, match="read-only"):
+                con.execute(sa.text("DELETE FROM marts.acts"))
+    finally:
+        engine.dispose()
+    assert frame.to_dict("records") == [
+        {"status": "covered", "n": 1},
+        {"status": "missing", "n": 1},
+    ]
+    assert "все материалы подтверждены" in columns["complete"]["comment"]
