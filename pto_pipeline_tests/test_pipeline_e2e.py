@@ -211,7 +211,8 @@ def test_demo_marts_give_the_same_answers_in_duckdb_1_1(built) -> None:
     with _marts(built["data"]) as con:
         for sql, old_rows in zip(queries, old["results"], strict=True):
             new_rows = [[str(v) for v in row] for row in con.execute(sql).fetchall()]
-            assert old_rows == new_rows, sql
+            assert sorted(old_rows) == sorted(new_rows), sql  # ties may come in any order
+            assert len(new_rows) > 0 or "horizon = 30" in sql, sql
 
 
 def test_status_page_shows_the_demo_project(built) -> None:
