@@ -68,6 +68,9 @@ def test_duckdb_cli_1x_reads_the_marts_and_refuses_a_default_2x_file(published, 
 
 def test_dictionary_describes_every_mart_table_and_column():
     assert dictionary.undocumented(marts.MART_TABLES) == []
+    assert dictionary.malformed() == []
+    doc_types = dictionary.column_entry("documents", "doc_type")["values"]
+    assert doc_types["conformity_certificate"]["ru"].endswith("добровольный)")
 
 
 def test_every_mart_table_and_column_has_a_bilingual_comment_in_the_database(published):

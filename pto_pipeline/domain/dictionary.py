@@ -44,6 +44,33 @@ def undocumented(tables: dict[str, Columns]) -> list[str]:
     return missing
 
 
+def malformed() -> list[str]:
+    """Entries whose shape is wrong (e.g. an unquoted comma split a YAML flow mapping)."""
+    data = load_dictionary()
+    scopes = {"common": data["common"]}
+    scopes |= {t: entry.get("columns", {}) for t, entry in data["tables"].items()}
+    problems = [f"{t}: en/ru" for t, e in data["tables"].items() if not _bilingual(e)]
+    for scope, columns in scopes.items():
+        for column, entry in columns.items():
+            where = f"{scope}.{column}"
+            if not _bilingual(entry) or set(entry) - {"en", "ru", "unit", "values"}:
+                problems.append(where)
+            if "unit" in entry and not _bilingual(entry["unit"], exact=True):
+                problems.append(f"{where} unit")
+            for value, meaning in (entry.get("values") or {}).items():
+                if not _bilingual(meaning, exact=True):
+                    problems.append(f"{where} value {value}")
+    return problems
+
+
+def _bilingual(entry, exact: bool = False) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    texts = [entry.get("en"), entry.get("ru")]
+    complete = all(isinstance(t, str) and t.strip() for t in texts)
+    return complete and (not exact or set(entry) == {"en", "ru"})
+
+
 def table_comment(table: str) -> str:
     entry = table_entry(table) or {}
     return f"{entry.get('en', '')} / {entry.get('ru', '')}"
