@@ -17,6 +17,7 @@ import duckdb
 from tabulate import tabulate
 
 MAX_ROWS = 500
+MAX_WIDTH = 70  # longer texts (messages, comments) wrap inside their column
 PROMPT, CONTINUATION = "pto> ", " ...> "
 TABLES_SQL = """
 SELECT schema_name || '.' || table_name AS "table", estimated_size AS "rows", comment
@@ -36,7 +37,9 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str, max_rows: int = MAX_ROWS
     headers = [column[0] for column in cursor.description]
     rows = cursor.fetchmany(max_rows + 1)
     shown = [[_cell(value) for value in row] for row in rows[:max_rows]]
-    text = tabulate(shown, headers=headers, tablefmt="simple", missingval="NULL")
+    text = tabulate(
+        shown, headers=headers, tablefmt="simple", missingval="NULL", maxcolwidths=MAX_WIDTH
+    )
     if len(rows) > max_rows:
         text += f"\n(first {max_rows} rows shown; add LIMIT or a WHERE clause to see the rest)"
     else:

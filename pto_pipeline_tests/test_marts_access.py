@@ -198,3 +198,14 @@ def test_sqlalchemy_dialect_reads_marts_and_their_comments_read_only(published):
         {"status": "missing", "n": 1},
     ]
     assert "все материалы подтверждены" in columns["complete"]["comment"]
+
+
+def test_a_marts_file_left_by_an_older_version_is_replaced_by_a_readable_one(tmp_path: Path):
+    db = _db(tmp_path)
+    db.parent.mkdir(parents=True)
+    with duckdb.connect(str(db)) as con:  # DuckDB 2.x default format, an old schema
+        con.execute("CREATE SCHEMA marts; CREATE TABLE marts.acts (act_number INTEGER)")
+    assert run_with_old_cli(db, "SELECT 1").returncode != 0
+    marts.publish_project(tmp_path, "p1", _tables(tmp_path, n=1), today=TODAY)
+    out = run_with_old_python_duckdb(db, ["SELECT act_number, complete FROM marts.acts"])
+    assert out["results"] == [[["1", "False"]]]
