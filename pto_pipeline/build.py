@@ -10,6 +10,8 @@ import pandas as pd
 
 from pto_pipeline.definitions import defs
 from pto_pipeline.domain.findings import severity_counts
+from pto_pipeline.domain.settings import Settings
+from pto_pipeline.domain.status_page import status_path
 from pto_pipeline.partitions import projects_partitions
 
 
@@ -76,5 +78,6 @@ def _success_summary(code: str, result: dg.ExecuteInProcessResult) -> str:
         f"  package: {package.get('zip_path') or '-'}",
         f"  package PDF: {package.get('pdf_path') or '- (LibreOffice unavailable, see findings)'}",
         f"  findings list: output/{code}/findings.xlsx",
+        f"  status page (all projects): {status_path(Settings.from_env().data_dir)}",
     ]
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""`pto-pipeline` command line (SPEC §8): init, build, demo, eval, ui.
+"""`pto-pipeline` command line (SPEC §8): init, build, demo, eval, ui, sql.
 
 Exit codes: 0 success (findings are data, not failures), 1 the run failed,
 2 bad usage or an unusable project (the message says what to fix).
@@ -66,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ui", help="start the Dagster UI and daemon (dagster dev) on this project")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(handler=cmd_ui)
+    p = sub.add_parser(
+        "sql", help="query the analysts' marts read-only (interactive shell without QUERY)"
+    )
+    p.add_argument("query", nargs="?", help="SQL to run, e.g. 'SELECT * FROM marts.acts'")
+    p.set_defaults(handler=cmd_sql)
     return parser
 
 
@@ -203,6 +208,27 @@ def cmd_ui(args: argparse.Namespace) -> int:
     print(f"DAGSTER_HOME={home}; PTO_DATA_DIR={_settings().data_dir}", file=sys.stderr)
     os.execv(cmd[0], cmd)
     return EXIT_OK  # pragma: no cover - execv does not return
+
+
+# --- sql -----------------------------------------------------------------------
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from pto_pipeline.domain.marts import database_path
+    from pto_pipeline.sql_shell import main_query
+
+    path = database_path(_settings().data_dir)
+    if not path.is_file():
+        raise UsageError(
+            f"no marts at {path} yet: build a project first "
+            "(`pto-pipeline build <code>` or `pto-pipeline demo`), or set PTO_DATA_DIR"
+        )
+    try:
+        return main_query(path, args.query)
+    except duckdb.Error as exc:
+        raise UsageError(str(exc).splitlines()[0]) from exc
 
 
 def entrypoint() -> None:

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from pto_pipeline.cli import EXIT_OK, EXIT_RUN_FAILED, main
 from pto_pipeline.corpus import generate_project
+from pto_pipeline_tests.marts_clients import readme_queries, run_with_old_python_duckdb
 
 pytestmark = pytest.mark.slow
 
@@ -153,6 +154,7 @@ def test_rebuild_with_unchanged_inputs_keeps_package(built, capsys) -> None:
     assert sorted(out.glob("*.zip")) == before
     summary = capsys.readouterr().out
     assert "acts:" in summary and "findings:" in summary
+    assert f"status page (all projects): {built['data'] / 'output' / 'status.html'}" in summary
 
 
 def test_build_with_postgres_instance_storage(built, tmp_path: Path, monkeypatch) -> None:
@@ -184,3 +186,46 @@ def test_completeness_checks_fail_on_planted_defects(built) -> None:
         assert record.status.value == "FAILED", key
     # Non-blocking by default: the package was still built.
     assert built["result"].success
+
+
+def test_every_readme_query_runs_on_the_demo_marts(built, monkeypatch, capsys) -> None:
+    queries = readme_queries()
+    assert len(queries) >= 5
+    monkeypatch.setenv("PTO_DATA_DIR", str(built["data"]))
+    for sql in queries:
+        assert main(["sql", sql]) == EXIT_OK, sql
+        printed = capsys.readouterr()
+        assert "error" not in printed.err, (sql, printed.err)
+    # The first one lists exactly the planted lines that are not covered.
+    assert main(["sql", queries[0]]) == EXIT_OK
+    printed = capsys.readouterr().out
+    not_covered = [c for c in built["expected"]["coverage"] if c["status"] != "covered"]
+    assert not_covered
+    assert f"({len(not_covered)} rows)" in printed or len(not_covered) == 1
+    for line in not_covered:
+        assert line["material"] in printed
+
+
+def test_demo_marts_give_the_same_answers_in_duckdb_1_1(built) -> None:
+    queries = readme_queries()
+    db = built["data"] / "warehouse" / "pto.duckdb"
+    old = run_with_old_python_duckdb(db, queries)
+    assert old["version"].startswith("1.1")
+    with _marts(built["data"]) as con:
+        for sql, old_rows in zip(queries, old["results"], strict=True):
+            new_rows = [[str(v) for v in row] for row in con.execute(sql).fetchall()]
+            assert sorted(old_rows) == sorted(new_rows), sql  # ties may come in any order
+            assert len(new_rows) > 0 or "horizon = 30" in sql, sql
+
+
+def test_status_page_shows_the_demo_project(built) -> None:
+    page = (built["data"] / "output" / "status.html").read_text(encoding="utf-8")
+    [(acts, complete)] = _project_rows(
+        built,
+        "select count(*), count(*) filter (where complete) from marts.acts where project_code = ?",
+    )
+    assert f"Объект {CODE}</h2>" in page
+    assert f"Акты ({acts})" in page
+    assert f"{acts - complete} из {acts}" in page
+    assert page.count("<svg") >= 1
+    assert "<script" not in page

@@ -1,6 +1,6 @@
 """id_package (ZIP + merged PDF + findings.xlsx) and the analysts' marts."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
@@ -11,6 +11,7 @@ from pto_pipeline.domain.findings_xlsx import write_findings_xlsx
 from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.marts import publish_project
 from pto_pipeline.domain.package import build_package, package_fingerprint, package_history
+from pto_pipeline.domain.status_page import write_status_page
 from pto_pipeline.resources import PtoSettings
 
 
@@ -108,7 +109,8 @@ def _read_state(path) -> dict:
     group_name="marts",
     pool="warehouse",
     description="Publishes the project's tables to warehouse/pto.duckdb (schema marts), "
-    "atomically: readers see the project before or after a build, never half of it.",
+    "atomically: readers see the project before or after a build, never half of it; "
+    "then rewrites output/status.html, every project's state on one page.",
     kinds={"duckdb"},
 )
 def marts(
@@ -130,10 +132,21 @@ def marts(
         "findings": id_package["findings"],
         "packages": package_history(settings.data_dir, code),
     }
-    path = publish_project(settings.data_dir, code, tables)
+    path = publish_project(settings.data_dir, code, tables, build_started_at=_run_start(context))
+    page = write_status_page(settings.data_dir, path)
     context.add_output_metadata(
         {
             "database": dg.MetadataValue.path(str(path)),
+            "status_page": dg.MetadataValue.url(page.resolve().as_uri()),
             **{f"rows_{name}": len(frame) for name, frame in tables.items()},
         }
     )
+
+
+def _run_start(context: dg.AssetExecutionContext) -> datetime | None:
+    """When this run started (UTC), for the build duration on the status page."""
+    try:
+        started = context.instance.get_run_stats(context.run_id).start_time
+    except Exception:  # noqa: BLE001 - a duration is nice to have, never worth a failed build
+        return None
+    return datetime.fromtimestamp(started, UTC).replace(tzinfo=None) if started else None

@@ -39,12 +39,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pto_pipeline.domain.dictionary import comment_statements
+
 DATABASE_NAME = "pto.duckdb"
 SCHEMA = "marts"
 EXPIRY_HORIZONS_DAYS = (30, 90)
 PROJECT_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 CURRENT_FILE = "CURRENT.json"
 STALE_STAGING_SECONDS = 24 * 3600
+# Storage format of the published file: DuckDB 2.x writes a format no 1.x client
+# opens; v1.1.0 is read by DuckDB 1.1 and every later version (CLI, drivers, BI tools).
+STORAGE_VERSION = "v1.1.0"
+CATALOG = "pto"  # what a client that opens pto.duckdb calls the catalog
 
 Columns = list[tuple[str, str]]
 
@@ -161,6 +167,8 @@ DERIVED_TABLES: dict[str, Columns] = {
     "projects": [
         ("project_code", "VARCHAR"),
         ("published_at", "TIMESTAMP"),
+        ("build_started_at", "TIMESTAMP"),
+        ("build_seconds", "DOUBLE"),
     ],
 }
 
@@ -181,12 +189,14 @@ def publish_project(
     project_code: str,
     tables: dict[str, pd.DataFrame],
     today: date | None = None,
+    build_started_at: datetime | None = None,
 ) -> Path:
     """Publish one project's tables and rebuild `pto.duckdb`; return its path.
 
     `tables` maps PROJECT_TABLES names to frames with the stage column contracts
     (tables.py); `project_code` is filled in. A table left out keeps its
     previously published content (empty when never published).
+    `build_started_at` (UTC) gives marts.projects the build's duration.
     """
     _check_code(project_code)
     unknown = set(tables) - set(PROJECT_TABLES)
@@ -196,7 +206,7 @@ def publish_project(
     staged = _stage_project(Path(data_dir), project_code, tables)
     try:
         with _publish_lock(warehouse):
-            _commit_version(warehouse, project_code, staged)
+            _commit_version(warehouse, project_code, staged, build_started_at)
             return _rebuild(warehouse, today or date.today())
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -272,7 +282,9 @@ def _remove_stale_staging(staging_root: Path) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def _commit_version(warehouse: Path, code: str, staged: Path) -> None:
+def _commit_version(
+    warehouse: Path, code: str, staged: Path, build_started_at: datetime | None = None
+) -> None:
     """Move the staged tables in as the project's current version (lock held)."""
     project_dir = warehouse / "projects" / code
     project_dir.mkdir(parents=True, exist_ok=True)
@@ -286,9 +298,13 @@ def _commit_version(warehouse: Path, code: str, staged: Path) -> None:
             old, new = previous / f"{table}.parquet", version_dir / f"{table}.parquet"
             if old.exists() and not new.exists():
                 shutil.copy2(old, new)
+    published_at = datetime.now(UTC).replace(tzinfo=None)
+    started = _to_timestamp(build_started_at)
     pointer = {
         "version": version,
-        "published_at": datetime.now(UTC).replace(tzinfo=None),
+        "published_at": published_at,
+        "build_started_at": started,
+        "build_seconds": (published_at - started).total_seconds() if started else None,
     }
     tmp = project_dir / f".{CURRENT_FILE}.{uuid.uuid4().hex}.tmp"
     tmp.write_text(json.dumps(pointer, default=str), encoding="utf-8")
@@ -314,7 +330,8 @@ def _current_version(project_dir: Path) -> Path | None:
     return project_dir / pointer["version"] if pointer else None
 
 
-def _published_projects(warehouse: Path) -> list[tuple[str, Path, str | None]]:
+def _published_projects(warehouse: Path) -> list[tuple[str, Path, dict]]:
+    """(code, current version folder, its CURRENT.json pointer) of every project."""
     root = warehouse / "projects"
     if not root.is_dir():
         return []
@@ -322,8 +339,7 @@ def _published_projects(warehouse: Path) -> list[tuple[str, Path, str | None]]:
     for project_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         pointer = _pointer(project_dir)
         if pointer is not None:
-            version_dir = project_dir / pointer["version"]
-            found.append((project_dir.name, version_dir, pointer.get("published_at")))
+            found.append((project_dir.name, project_dir / pointer["version"], pointer))
     return found
 
 
@@ -349,9 +365,7 @@ def _rebuild(warehouse: Path, today: date) -> Path:
     target = warehouse / DATABASE_NAME
     tmp = warehouse / f".{DATABASE_NAME}.{uuid.uuid4().hex}.tmp"
     try:
-        with contextlib.closing(duckdb.connect(str(tmp))) as con:
-            _fill_database(con, warehouse, today)
-            con.execute("CHECKPOINT")
+        _write_database(tmp, warehouse, today)
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -361,14 +375,29 @@ def _rebuild(warehouse: Path, today: date) -> Path:
     return target
 
 
+def _write_database(path: Path, warehouse: Path, today: date) -> None:
+    """Create the database file at `path` in the STORAGE_VERSION format."""
+    literal = str(path).replace("'", "''")
+    with contextlib.closing(duckdb.connect()) as con:
+        con.execute(f"ATTACH '{literal}' AS {CATALOG} (STORAGE_VERSION '{STORAGE_VERSION}')")
+        con.execute(f"USE {CATALOG}")
+        _fill_database(con, warehouse, today)
+        con.execute(f"CHECKPOINT {CATALOG}")
+        con.execute("USE memory")
+        con.execute(f"DETACH {CATALOG}")
+
+
 def _fill_database(con, warehouse: Path, today: date) -> None:
     con.execute(f"CREATE SCHEMA {SCHEMA}")
     for table, columns in MART_TABLES.items():
         ddl = ", ".join(f"{_q(name)} {sql_type}" for name, sql_type in columns)
         con.execute(f"CREATE TABLE {SCHEMA}.{table} ({ddl})")
+    for statement in comment_statements(SCHEMA, MART_TABLES):
+        con.execute(statement)
     projects = _published_projects(warehouse)
-    for code, version_dir, published_at in projects:
-        con.execute(f"INSERT INTO {SCHEMA}.projects VALUES (?, ?)", [code, published_at])
+    for code, version_dir, pointer in projects:
+        row = [pointer.get(k) for k in ("published_at", "build_started_at", "build_seconds")]
+        con.execute(f"INSERT INTO {SCHEMA}.projects VALUES (?, ?, ?, ?)", [code, *row])
         for table, columns in PROJECT_TABLES.items():
             parquet = version_dir / f"{table}.parquet"
             if parquet.exists():
