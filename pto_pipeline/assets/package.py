@@ -12,6 +12,7 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.marts import publish_project
 from pto_pipeline.domain.package import build_package, package_fingerprint, package_history
 from pto_pipeline.resources import PtoSettings
+from pto_pipeline.stale_runs import tag_run_owner
 
 
 def collect_findings(code: str, *stage_outputs: dict) -> pd.DataFrame:
@@ -120,6 +121,9 @@ def marts(
     aosr_acts: dict,
     id_package: dict,
 ) -> None:
+    # This step holds the warehouse slot: name its process, so that a later build can
+    # free the slot if the process dies here.
+    tag_run_owner(context)
     settings = pto.load()
     code = context.partition_key
     tables = {

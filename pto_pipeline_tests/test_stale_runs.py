@@ -1,0 +1,52 @@
+"""Pool slots of runs whose process is gone are freed; live holders keep theirs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import dagster as dg
+
+from pto_pipeline.stale_runs import owner_tags, process_start_time, release_stale_claims
+
+
+def _started_run(instance: dg.DagsterInstance, tags: dict[str, str]) -> dg.DagsterRun:
+    run = instance.create_run_for_job(
+        dg.GraphDefinition(name="g", node_defs=[]).to_job(), tags=tags
+    )
+    instance.handle_run_event(
+        run.run_id,
+        dg.DagsterEvent(event_type_value="PIPELINE_START", job_name=run.job_name, message="start"),
+    )
+    return instance.get_run_by_id(run.run_id)
+
+
+def _dead_process_tags() -> dict[str, str]:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    tags = owner_tags() | {
+        "pto/pid": str(child.pid),
+        "pto/pid_start": process_start_time(child.pid) or "",
+    }
+    child.kill()
+    child.wait()
+    return tags
+
+
+def test_dead_holder_is_released_live_holder_kept(tmp_path) -> None:
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        storage = instance.event_log_storage
+        storage.set_concurrency_slots("warehouse", 1)
+        dead = _started_run(instance, _dead_process_tags())
+        live = _started_run(instance, owner_tags())
+        assert storage.claim_concurrency_slot("warehouse", dead.run_id, "marts").is_claimed
+        storage.claim_concurrency_slot("warehouse", live.run_id, "marts")  # waits (pending)
+
+        assert release_stale_claims(instance) == [dead.run_id]
+
+        info = storage.get_concurrency_info("warehouse")
+        assert {s.run_id for s in info.claimed_slots} == set()
+        assert live.run_id in {s.run_id for s in info.pending_steps}
+        assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
+        assert os.getpid() == int(live.tags["pto/pid"])
