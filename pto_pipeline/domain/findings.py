@@ -34,6 +34,11 @@ SEVERITY_BY_CODE: dict[str, Severity] = {
     "QUANTITY_SHORTFALL": Severity.WARNING,
     "UNSUPPORTED_FILE": Severity.WARNING,
     "PACKAGE_PDF": Severity.WARNING,
+    # issue 10 (hardening): a hidden text layer, an unsafe act file name, a file still
+    # being copied into the inbox
+    "HIDDEN_TEXT_LAYER": Severity.WARNING,
+    "ACT_FILE_NAME": Severity.WARNING,
+    "FILE_IN_PROGRESS": Severity.INFO,
     "DUPLICATE_DOCUMENT": Severity.INFO,
     "NOT_QUALITY_DOCUMENT": Severity.INFO,
 }

@@ -9,6 +9,7 @@ plus engine version and settings, across runs and projects.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import math
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytesseract
 from PIL import Image, ImageChops, ImageOps
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
@@ -38,6 +40,9 @@ TARGET_DPI = 300
 PREPROCESS_VERSION = "12"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
+# A text layer with more than this share of its characters unseen on the page (render
+# mode 3, fully transparent, or painted under an image) is not trusted: OCR the page.
+HIDDEN_LAYER_SHARE = 0.2
 # A word of a certificate's or declaration's registration code: a country and a dot
 # (`RU.`), or a four-character body code between dots (`.ГВ69.`, `.0001.`).
 CODE_WORD = re.compile(
@@ -168,6 +173,70 @@ def _text_layer_is_sane(text: str) -> bool:
         return False
     readable = sum(ch.isalnum() or ch in ".,;:-–—№«»\"'()/%+" for ch in stripped)
     return readable / len(stripped) >= 0.85
+
+
+_UNSEEN_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP}
+
+
+def hidden_text_share(pdf_path: str, page_index: int) -> float:
+    """Share of the page's text characters a reader of the page cannot see.
+
+    Unseen: render mode 3 (invisible) or 7 (clip only), a fill fully transparent, or a
+    text object painted before an image that covers it (the usual forged scan).
+    """
+    pdf = pdfium.PdfDocument(pdf_path)
+    try:
+        page = pdf[page_index]
+        objects = list(page.get_objects())
+        order = {_address(o.raw): i for i, o in enumerate(objects)}
+        images = [
+            (i, o.get_bounds())
+            for i, o in enumerate(objects)
+            if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
+        ]
+        textpage = page.get_textpage()
+        verdicts: dict[int, bool] = {}
+        seen = unseen = 0
+        for index in range(textpage.count_chars()):
+            if chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index)).isspace():
+                continue
+            obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
+            key = _address(obj)
+            if key not in verdicts:
+                verdicts[key] = _text_object_unseen(obj, order.get(key), images)
+            unseen += verdicts[key]
+            seen += not verdicts[key]
+        return unseen / (seen + unseen) if seen + unseen else 0.0
+    finally:
+        pdf.close()
+
+
+def _address(pointer) -> int:
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
+def _text_object_unseen(obj, position: int | None, images: list) -> bool:
+    if not obj:
+        return False
+    if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _UNSEEN_MODES:
+        return True
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) and a.value == 0:
+        return True
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if position is None or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return False
+    box = (left.value, bottom.value, right.value, top.value)
+    return any(i > position and _contains(pos, box) for i, pos in images)
+
+
+def _contains(outer: tuple, inner: tuple, slack: float = 1.0) -> bool:
+    return (
+        outer[0] - slack <= inner[0]
+        and outer[1] - slack <= inner[1]
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
 
 
 def render_page(task: PageTask) -> Image.Image:
@@ -567,6 +636,7 @@ def _new_row(task: PageTask) -> dict:
         "status": "ok",
         "error": None,
         "word_confidences": None,
+        "hidden_text_layer": False,
         "cached": False,
     }
 
@@ -590,8 +660,10 @@ def _read_without_ocr(
     if task.kind == "pdf":
         layer = pdf_text_layer(task.path, task.page - 1)
         if layer is not None:
-            row.update(text=layer, text_source="text_layer")
-            return None
+            if hidden_text_share(task.path, task.page - 1) <= HIDDEN_LAYER_SHARE:
+                row.update(text=layer, text_source="text_layer")
+                return None
+            row["hidden_text_layer"] = True  # the page is read from its pixels instead
     image = render_page(task)
     key = hashlib.sha256(f"{page_hash(image)}|{config.cache_tag}".encode()).hexdigest()
     cache = _cache_file(config, key)
