@@ -52,7 +52,7 @@ def id_package(
     state_file = settings.state_dir(code) / "package.json"
     previous = _read_state(state_file)
     stage_findings = collect_findings(
-        code, raw_documents, requisites, work_register, matched_materials
+        code, raw_documents, requisites, work_register, matched_materials, aosr_acts
     )
     if previous.get("fingerprint") == fingerprint and previous.get("zip_path"):
         package = previous
