@@ -30,6 +30,7 @@ from pto_pipeline.domain.project_card import (
     Representative,
     missing_fields,
 )
+from pto_pipeline.domain.text import shorten
 
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "templates" / "aosr.docx"
 # Bump when the context layout changes in a way the fingerprint would not see.
@@ -90,11 +91,6 @@ CORE_PROPERTY_CHARS = 255
 
 def _cut_bytes(text: str, limit: int) -> str:
     return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
-
-
-def shorten(text: str, limit: int = 80) -> str:
-    """`text` for a message: at most `limit` characters, an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _tag(act_number: str) -> str:
