@@ -13,10 +13,16 @@ from pto_pipeline.domain.project_card import load_project_card
 from pto_pipeline.domain.safe_yaml import YamlRefused, load_yaml
 
 # 9 levels of 9 references: 351 bytes that stand for 9**9 strings.
-BOMB = "a: &a [" + ",".join(['"lol"'] * 9) + "]\n" + "".join(
-    f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n"
-    for a, b in zip("abcdefgh", "bcdefghi", strict=True)
-) + "name: *i\n"
+BOMB = (
+    "a: &a ["
+    + ",".join(['"lol"'] * 9)
+    + "]\n"
+    + "".join(
+        f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    + "name: *i\n"
+)
 
 
 def test_alias_bomb_in_project_yaml_is_a_finding_in_bounded_memory(tmp_path: Path) -> None:
