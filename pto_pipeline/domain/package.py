@@ -44,6 +44,7 @@ from pypdf import PdfReader, PdfWriter
 from pto_pipeline.domain import office
 from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.fsutil import atomic_path
+from pto_pipeline.domain.pdf_sanitise import sanitise_writer
 
 FORMATS = ("unified", "repeated")
 LAYOUT_VERSION = 1  # bump when the package layout changes: forces a rebuild
@@ -450,6 +451,7 @@ def _pdf_pages(source: Path, first: int, last: float, target: Path) -> None:
         writer.add_page(page)
     if not writer.pages:
         raise ValueError(f"в файле нет страниц {first}–{last}")
+    sanitise_writer(writer)  # scripts and actions of an inbox PDF never reach the client
     with open(target, "wb") as out:
         writer.write(out)
 
@@ -529,6 +531,7 @@ def _merge_pdf_pages(register_pdf: Path, ordered: list[_Entry], target: Path) ->
                 f" № {entry.number}" if entry.number else ""
             )
             writer.append(entry.pdf, outline_item=label)
+    sanitise_writer(writer)
     with open(target, "wb") as out:
         writer.write(out)
     return len(writer.pages)
