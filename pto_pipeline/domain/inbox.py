@@ -23,6 +23,7 @@ import pandas as pd
 
 from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.fsutil import write_text_atomic
+from pto_pipeline.domain.scratch import owner_token
 from pto_pipeline.domain.tables import FILE_COLUMNS
 
 PROJECT_CODE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -116,7 +117,7 @@ def hash_and_store(source: Path, store_dir: Path, extension: str) -> tuple[str, 
     """
     store_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=store_dir)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".incoming-{owner_token()}-", dir=store_dir)
     try:
         with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
             while chunk := src.read(_CHUNK):

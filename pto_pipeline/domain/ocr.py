@@ -32,6 +32,7 @@ from PIL import Image, ImageChops, ImageOps
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from pto_pipeline.domain.fsutil import write_text_atomic
+from pto_pipeline.domain.scratch import scratch_prefix
 
 # Refuse pages above this many pixels before decoding them (decompression bombs).
 MAX_PAGE_PIXELS = 150_000_000
@@ -457,7 +458,7 @@ def run_tesseract_many(grays: list[Image.Image], config: OcrConfig) -> list[Reco
     """Several pages through one tesseract call (a list file of page images); its
     timeout is the per-page timeout times the number of pages. Registration-code words
     are then read again with the first language alone (see `CODE_WORD`)."""
-    with tempfile.TemporaryDirectory(prefix="pto-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("ocr")) as tmp:
         data = _tesseract_data(grays, Path(tmp), "page", config.lang, 3, config)
         _reread_code_words(grays, data, Path(tmp), config)
     return [_assemble_text(data, page) for page in range(1, len(grays) + 1)]

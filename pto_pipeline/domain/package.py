@@ -45,6 +45,7 @@ from pto_pipeline.domain import office
 from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.fsutil import atomic_path
 from pto_pipeline.domain.pdf_sanitise import sanitise_writer
+from pto_pipeline.domain.scratch import scratch_prefix
 
 FORMATS = ("unified", "repeated")
 LAYOUT_VERSION = 1  # bump when the package layout changes: forces a rebuild
@@ -173,7 +174,7 @@ def build_package(
         )
         fmt = "unified"
     fingerprint = package_fingerprint(data_dir, fmt, acts, coverage, documents, project_name)
-    with tempfile.TemporaryDirectory(prefix="pto-package-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("package")) as tmp:
         work = Path(tmp)
         act_entries = _act_entries(data_dir, acts, work, notes)
         act_keys = {entry.key for entry in act_entries}
