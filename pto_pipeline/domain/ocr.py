@@ -28,7 +28,7 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytesseract
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image, ImageChops
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from pto_pipeline.domain.fsutil import write_text_atomic
@@ -37,6 +37,8 @@ from pto_pipeline.domain.scratch import scratch_prefix
 # Refuse pages above this many pixels before decoding them (decompression bombs).
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
+# A decoded image page is shrunk below this many pixels (A4 at ~600 dpi) right away.
+MAX_DECODED_PIXELS = 36_000_000
 # Bump when preprocessing changes: it is part of the cache key.
 PREPROCESS_VERSION = "12"
 _LOW_CONFIDENCE = 0.55
@@ -259,11 +261,53 @@ def render_page(task: PageTask) -> Image.Image:
         if task.page > 1:
             img.seek(task.page - 1)
         dpi = img.info.get("dpi")
-        image = ImageOps.exif_transpose(img) if task.page == 1 else img.copy()
-        image.load()
+        orientation = img.getexif().get(_EXIF_ORIENTATION) if task.page == 1 else None
+        full = img.size
+        factor = _reduction(full, dpi)
+        if factor > 1 and img.format == "JPEG":
+            # Decode at 1/2, 1/4 or 1/8 scale: the full bitmap never exists.
+            img.draft(img.mode, (full[0] // factor, full[1] // factor))
+        img.load()
+        step = max(1, round(img.width / max(1, full[0] // factor)))
+        if step > 1:
+            # reduce() averages pixels: palette and 1-bit pages are widened first.
+            base = img.convert("RGB" if img.mode == "P" else "L") if img.mode in ("1", "P") else img
+            image = base.reduce(step)
+        else:
+            image = img.copy()
+    if orientation in _EXIF_TRANSPOSE:
+        image = image.transpose(_EXIF_TRANSPOSE[orientation])
     if dpi:
-        image.info["dpi"] = dpi
+        shrink = (
+            full[0] / image.width if orientation not in (5, 6, 7, 8) else full[0] / image.height
+        )
+        image.info["dpi"] = (float(dpi[0]) / shrink, float(dpi[1]) / shrink)
     return image
+
+
+_EXIF_ORIENTATION = 0x0112
+_EXIF_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _reduction(size: tuple[int, int], dpi) -> int:
+    """Whole-number shrink factor for a scan far above TARGET_DPI (or of huge size with no
+    DPI recorded), so that preprocessing works on a page near 300 dpi, not on gigabytes."""
+    try:
+        source_dpi = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        source_dpi = 0.0
+    factor = int(source_dpi // TARGET_DPI) if source_dpi >= 1.5 * TARGET_DPI else 1
+    while size[0] * size[1] / (factor * factor) > MAX_DECODED_PIXELS:
+        factor += 1
+    return max(1, factor)
 
 
 def page_hash(image: Image.Image) -> str:
