@@ -54,18 +54,26 @@ def _owner_is_dead(run: dg.DagsterRun) -> bool:
 
 
 def release_stale_claims(instance: dg.DagsterInstance) -> list[str]:
-    """Free the slots of finished runs and of runs whose process died; return their ids."""
+    """Free the slots of finished runs and of runs whose process died, and mark such
+    runs failed (a dead STARTED run also holds a place among the concurrent runs);
+    return the ids of the runs released."""
     storage = instance.event_log_storage
     released = []
-    for run_id in sorted(storage.get_concurrency_run_ids()):
-        run = instance.get_run_by_id(run_id)
+    holders = set(storage.get_concurrency_run_ids())
+    started = instance.get_runs(
+        filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.STARTED]), limit=200
+    )
+    candidates = {run_id: instance.get_run_by_id(run_id) for run_id in sorted(holders)}
+    candidates.update({run.run_id: run for run in started if PID_TAG in run.tags})
+    for run_id, run in sorted(candidates.items()):
         if run is not None and not run.is_finished:
             if not _owner_is_dead(run):
                 continue
             instance.report_run_failed(
                 run, "the build process died (killed or crashed); its pool slots were released"
             )
-        storage.free_concurrency_slots_for_run(run_id)
+        if run_id in holders:
+            storage.free_concurrency_slots_for_run(run_id)
         released.append(run_id)
     return released
 
@@ -102,7 +110,7 @@ def stale_claim_watch(
         thread.join(timeout=interval + 5)
 
 
-def tag_run_owner(context: dg.AssetExecutionContext) -> None:
-    """Record the process running this step on its run (daemon-launched runs too)."""
-    if context.run.tags.get(PID_TAG) != str(os.getpid()):
-        context.instance.add_run_tags(context.run_id, owner_tags())
+def tag_run_owner(instance: dg.DagsterInstance, run: dg.DagsterRun) -> None:
+    """Record the process running `run` on it (daemon-launched runs too)."""
+    if run.tags.get(PID_TAG) != str(os.getpid()):
+        instance.add_run_tags(run.run_id, owner_tags())

@@ -8,6 +8,7 @@ import sys
 
 import dagster as dg
 
+from pto_pipeline.resources import PtoSettings
 from pto_pipeline.stale_runs import owner_tags, process_start_time, release_stale_claims
 
 
@@ -50,3 +51,27 @@ def test_dead_holder_is_released_live_holder_kept(tmp_path) -> None:
         assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
         assert instance.get_run_by_id(live.run_id).status == dg.DagsterRunStatus.STARTED
         assert os.getpid() == int(live.tags["pto/pid"])
+
+
+def test_dead_started_run_without_claims_is_marked_failed(tmp_path) -> None:
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        dead = _started_run(instance, _dead_process_tags())
+        foreign = _started_run(instance, {"pto/trigger": "ui"})  # no owner tags: left alone
+        assert release_stale_claims(instance) == [dead.run_id]
+        assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id(foreign.run_id).status == dg.DagsterRunStatus.STARTED
+
+
+def test_every_run_names_its_process(tmp_path) -> None:
+    @dg.op
+    def noop(pto: PtoSettings) -> None:
+        del pto
+
+    job = dg.GraphDefinition(name="g2", node_defs=[noop]).to_job(
+        resource_defs={"pto": PtoSettings()}
+    )
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        result = job.execute_in_process(instance=instance)
+        run = instance.get_run_by_id(result.run_id)
+        assert run.tags["pto/pid"] == str(os.getpid())
+        assert run.tags["pto/pid_start"]

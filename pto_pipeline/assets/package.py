@@ -123,7 +123,7 @@ def marts(
 ) -> None:
     # This step holds the warehouse slot: name its process, so that a later build can
     # free the slot if the process dies here.
-    tag_run_owner(context)
+    tag_run_owner(context.instance, context.run)
     settings = pto.load()
     code = context.partition_key
     tables = {
