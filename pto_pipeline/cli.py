@@ -137,8 +137,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def build_project(code: str) -> int:
     from pto_pipeline.build import run_build
+    from pto_pipeline.instance_init import ensure_instance_ready
 
     home = ensure_dagster_home()
+    if note := ensure_instance_ready(home):
+        print(note, file=sys.stderr)
     print(f"building project {code!r} in the Dagster instance at {home}", file=sys.stderr)
     outcome = run_build(code)
     print(outcome.summary)

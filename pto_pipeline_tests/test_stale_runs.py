@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 
+from pto_pipeline.instance_init import ensure_instance_ready
 from pto_pipeline.resources import PtoSettings
 from pto_pipeline.stale_runs import owner_tags, process_start_time, release_stale_claims
 
@@ -75,3 +79,38 @@ def test_every_run_names_its_process(tmp_path) -> None:
         run = instance.get_run_by_id(result.run_id)
         assert run.tags["pto/pid"] == str(os.getpid())
         assert run.tags["pto/pid_start"]
+
+
+def _fresh_home(tmp_path) -> Path:
+    from pto_pipeline.cli import REPO_ROOT
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    return home
+
+
+def test_instance_half_made_by_a_killed_first_build_is_repaired(tmp_path) -> None:
+    home = _fresh_home(tmp_path)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)  # the run database exists ...
+    index = home / "history" / "runs" / "index.db"
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.unlink(missing_ok=True)
+    sqlite3.connect(index).close()  # ... the event log database was killed before its tables
+
+    note = ensure_instance_ready(home)
+
+    assert note is not None and "repaired" in note
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert not instance.has_dynamic_partition("projects", "x")
+    assert ensure_instance_ready(home) is None  # checked once
+
+
+def test_instance_with_runs_is_never_wiped(tmp_path) -> None:
+    home = _fresh_home(tmp_path)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        run = _started_run(instance, {})
+    assert ensure_instance_ready(home) is None
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert instance.get_run_by_id(run.run_id) is not None
