@@ -44,13 +44,19 @@ def _forged_pdf(path: Path, how: str) -> None:
         for i, line in enumerate(FORGED * 3):
             pdf.text(72, 80 + 60 * i, line)
 
+    if how == "under_the_image":  # text painted first, the scan image drawn over it
+        forged_text()
+        pdf.image(png, x=0, y=0, w=pdf.w, h=pdf.h)
+        pdf.output(str(path))
+        return
+    pdf.image(png, x=0, y=0, w=pdf.w, h=pdf.h)
     if how == "render_mode_3":
-        pdf.image(png, x=0, y=0, w=pdf.w, h=pdf.h)
         pdf.text_mode = TextMode.INVISIBLE
-        forged_text()
-    else:  # visible text painted first, the scan image drawn over it
-        forged_text()
-        pdf.image(png, x=0, y=0, w=pdf.w, h=pdf.h)
+    elif how == "white":
+        pdf.set_text_color(255, 255, 255)
+    elif how == "tiny":
+        pdf.set_font_size(0.5)
+    forged_text()
     pdf.output(str(path))
 
 
@@ -61,7 +67,7 @@ def _read(path: Path) -> dict:
     return row
 
 
-@pytest.mark.parametrize("how", ["render_mode_3", "under_the_image"])
+@pytest.mark.parametrize("how", ["render_mode_3", "under_the_image", "white", "tiny"])
 def test_hidden_text_layer_is_replaced_by_ocr_of_the_page(tmp_path: Path, how: str) -> None:
     path = tmp_path / "passport.pdf"
     _forged_pdf(path, how)

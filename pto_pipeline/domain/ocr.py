@@ -178,6 +178,8 @@ def _text_layer_is_sane(text: str) -> bool:
     return readable / len(stripped) >= 0.85
 
 
+_WHITE = 250  # fill colour channels at or above this read as white
+_TINY_POINTS = 1.0  # text lower than this (in points) cannot be read
 _UNSEEN_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP}
 
 
@@ -224,13 +226,17 @@ def _text_object_unseen(obj, position: int | None, images: list) -> bool:
     if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _UNSEEN_MODES:
         return True
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) and a.value == 0:
-        return True
+    if pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) and (
+        a.value == 0 or min(r.value, g.value, b.value) >= _WHITE
+    ):
+        return True  # transparent, or white on (almost always) white paper
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if position is None or not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
         return False
+    if top.value - bottom.value < _TINY_POINTS:
+        return True  # too small to read
     box = (left.value, bottom.value, right.value, top.value)
-    return any(i > position and _contains(pos, box) for i, pos in images)
+    return position is not None and any(i > position and _contains(p, box) for i, p in images)
 
 
 def _contains(outer: tuple, inner: tuple, slack: float = 1.0) -> bool:
