@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ from pto_pipeline.domain.findings import severity_counts
 from pto_pipeline.domain.settings import Settings
 from pto_pipeline.domain.status_page import status_path
 from pto_pipeline.partitions import projects_partitions
+from pto_pipeline.stale_runs import owner_tags, stale_claim_watch
 
 
 @dataclass
@@ -34,13 +36,14 @@ def run_build(code: str, instance: dg.DagsterInstance | None = None) -> BuildOut
         "loggers": {"console": {"config": {"log_level": "WARNING"}}},
     }
     try:
-        result = job.execute_in_process(
-            run_config=run_config,
-            instance=instance,
-            partition_key=code,
-            raise_on_error=False,
-            tags={"pto/trigger": "cli"},
-        )
+        with stale_claim_watch(instance, _report_released):
+            result = job.execute_in_process(
+                run_config=run_config,
+                instance=instance,
+                partition_key=code,
+                raise_on_error=False,
+                tags={"pto/trigger": "cli", **owner_tags()},
+            )
     except Exception:  # noqa: BLE001 - report, don't crash the CLI with a traceback wall
         return BuildOutcome(
             False, None, "build failed before the run started:\n" + traceback.format_exc()
@@ -48,6 +51,14 @@ def run_build(code: str, instance: dg.DagsterInstance | None = None) -> BuildOut
     if not result.success:
         return BuildOutcome(False, result.run_id, _failure_summary(result))
     return BuildOutcome(True, result.run_id, _success_summary(code, result))
+
+
+def _report_released(run_id: str) -> None:
+    print(
+        f"released the warehouse slot of run {run_id}: its build process is gone "
+        "(killed or crashed); that run is marked failed",
+        file=sys.stderr,
+    )
 
 
 def _failure_summary(result: dg.ExecuteInProcessResult) -> str:

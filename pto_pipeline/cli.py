@@ -26,9 +26,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
+    from pto_pipeline.domain.settings import Settings, SettingsError
+
     try:
+        Settings.from_env()  # every command: a bad setting is a clear message, exit 2
         return args.handler(args)
-    except UsageError as exc:
+    except (UsageError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
 
@@ -146,8 +149,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def build_project(code: str) -> int:
     from pto_pipeline.build import run_build
+    from pto_pipeline.instance_init import ensure_instance_ready
 
     home = ensure_dagster_home()
+    if note := ensure_instance_ready(home):
+        print(note, file=sys.stderr)
     print(f"building project {code!r} in the Dagster instance at {home}", file=sys.stderr)
     outcome = run_build(code)
     print(outcome.summary)

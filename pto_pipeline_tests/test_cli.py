@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,40 @@ def test_build_without_project_card_is_usage_error(data_dir: Path, capsys) -> No
 def test_unknown_command_and_missing_argument(data_dir: Path) -> None:
     assert main(["frobnicate"]) == EXIT_USAGE
     assert main(["build"]) == EXIT_USAGE
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PTO_QUIET_SECONDS", "abc"),
+        ("PTO_QUIET_SECONDS", "-5"),
+        ("PTO_WORKERS", "many"),
+        ("PTO_WORKERS", "0"),
+        ("PTO_OCR_PAGE_TIMEOUT", "nan"),
+        ("PTO_OCR_LANG", "rus;rm -rf"),
+    ],
+)
+def test_bad_environment_setting_is_a_clear_message_and_exit_2(
+    data_dir: Path, capsys, monkeypatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    assert main(["init", "p1"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert name in err and "Traceback" not in err
+    assert not (data_dir / "projects" / "p1").exists()
+
+
+def test_bad_setting_through_the_real_command_exits_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PTO_DATA_DIR": str(tmp_path), "PTO_QUIET_SECONDS": "abc"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pto_pipeline.cli", "build", "p1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "PTO_QUIET_SECONDS" in done.stderr and "Traceback" not in done.stderr

@@ -59,3 +59,40 @@ def test_empty_findings_still_write_a_sheet_saying_so(tmp_path: Path):
     assert [c.value for c in sheet[1]] == HEADERS
     assert sheet["A2"].value == NO_REMARKS
     assert [p.name for p in tmp_path.iterdir()] == ["findings.xlsx"]  # no temp files left
+
+
+def test_text_from_scans_and_registers_is_never_a_formula(tmp_path: Path):
+    hostile = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("x")']
+    findings = findings_frame(
+        [
+            Finding(
+                "UNREADABLE_DOCUMENT",
+                f"Не удалось прочитать {v}",
+                source_file=v,
+                material=v,
+                act_number=v,
+            )
+            for v in hostile
+        ],
+        project_code="p1",
+    )
+    target = tmp_path / "findings.xlsx"
+    write_findings_xlsx(findings, target)
+
+    sheet = load_workbook(target).active
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value is not None]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert sorted(r[5] for r in sheet.iter_rows(min_row=2, values_only=True)) == sorted(hostile)
+    risky = [c for c in cells if str(c.value)[0] in "=+-@"]
+    assert risky and all(c.quotePrefix for c in risky)  # Excel keeps them text when edited
+
+
+def test_control_characters_from_ocr_do_not_break_the_file(tmp_path: Path):
+    findings = findings_frame(
+        [Finding("UNREADABLE_DOCUMENT", "текст\x00с\x07мусором\x1b", source_file="a\x0b.pdf")],
+        project_code="p1",
+    )
+    target = tmp_path / "findings.xlsx"
+    write_findings_xlsx(findings, target)
+    row = next(load_workbook(target).active.iter_rows(min_row=2, values_only=True))
+    assert row[6] == "текстсмусором" and row[5] == "a.pdf"

@@ -6,11 +6,11 @@ import dagster as dg
 
 from pto_pipeline.assets.checks import CHECKS_BY_ASSET, run_checks
 from pto_pipeline.assets.common import findings_metadata, preview, projects_partitions
-from pto_pipeline.domain.acts import render_acts
+from pto_pipeline.domain.acts import act_file_names, render_acts
 from pto_pipeline.domain.corrections import FILE_NAME as CORRECTIONS
 from pto_pipeline.domain.corrections import read_corrections, resolve_decisions
 from pto_pipeline.domain.fsutil import write_text_atomic
-from pto_pipeline.domain.matching import BY_ENGINEER, STATUS_ORDER, match_materials
+from pto_pipeline.domain.matching import BY_ENGINEER, STATUS_ORDER, as_text, match_materials
 from pto_pipeline.domain.project_card import load_project_card
 from pto_pipeline.domain.register import read_register
 from pto_pipeline.domain.review import FILE_NAME as REVIEW
@@ -140,8 +140,11 @@ def aosr_acts(
     )
     rewritten = int(acts["rewritten"].sum()) if not acts.empty else 0
     context.log.info("acts: %d, rewritten: %d", len(acts), rewritten)
+    numbers = [as_text(n) for n in work_register["works"].get("act_number", [])]
+    findings, meta = findings_metadata(act_file_names(numbers)[1], code)
     context.add_output_metadata(
         {
+            **meta,
             "acts": len(acts),
             "rewritten": rewritten,
             "complete": int(acts["complete"].sum()) if not acts.empty else 0,
@@ -149,7 +152,7 @@ def aosr_acts(
             "preview": preview(acts, ["act_number", "materials", "documents", "complete"]),
         }
     )
-    return {"acts": acts}
+    return {"acts": acts, "findings": findings}
 
 
 def _read_json(path) -> dict:

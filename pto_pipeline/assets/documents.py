@@ -14,6 +14,7 @@ from pto_pipeline.domain.corrections import FILE_NAME as CORRECTIONS
 from pto_pipeline.domain.corrections import apply_field_corrections, read_corrections
 from pto_pipeline.domain.documents import build_documents, document_findings
 from pto_pipeline.domain.project_card import load_project_card
+from pto_pipeline.domain.scratch import clean_stale_temp, system_temp
 from pto_pipeline.domain.tables import PAGE_COLUMNS
 from pto_pipeline.resources import PtoSettings
 
@@ -31,6 +32,24 @@ def raw_documents(context: dg.AssetExecutionContext, pto: PtoSettings) -> dict:
     settings = pto.load()
     code = context.partition_key
     project_dir = settings.project_dir(code)
+    out = settings.project_output(code)
+    # Temp files of a build that was killed: each names its (now dead) owner process.
+    removed = clean_stale_temp(
+        [
+            system_temp(),
+            settings.store_dir,
+            out,
+            out / "acts",
+            out / "package",
+            settings.state_dir(code),
+        ]
+    )
+    if removed:
+        context.log.warning(
+            "removed %d temporary file(s) left by a killed build: %s",
+            len(removed),
+            ", ".join(p.name for p in removed[:10]),
+        )
     ledger_path = settings.state_dir(code) / "first_seen.json"
     previous = inbox.load_first_seen(ledger_path)
     result = inbox.ingest_inbox(

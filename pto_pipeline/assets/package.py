@@ -13,6 +13,7 @@ from pto_pipeline.domain.marts import publish_project
 from pto_pipeline.domain.package import build_package, package_fingerprint, package_history
 from pto_pipeline.domain.status_page import write_status_page
 from pto_pipeline.resources import PtoSettings
+from pto_pipeline.stale_runs import tag_run_owner
 
 
 def collect_findings(code: str, *stage_outputs: dict) -> pd.DataFrame:
@@ -52,7 +53,7 @@ def id_package(
     state_file = settings.state_dir(code) / "package.json"
     previous = _read_state(state_file)
     stage_findings = collect_findings(
-        code, raw_documents, requisites, work_register, matched_materials
+        code, raw_documents, requisites, work_register, matched_materials, aosr_acts
     )
     if previous.get("fingerprint") == fingerprint and previous.get("zip_path"):
         package = previous
@@ -122,6 +123,9 @@ def marts(
     aosr_acts: dict,
     id_package: dict,
 ) -> None:
+    # This step holds the warehouse slot: name its process, so that a later build can
+    # free the slot if the process dies here.
+    tag_run_owner(context.instance, context.run)
     settings = pto.load()
     code = context.partition_key
     tables = {

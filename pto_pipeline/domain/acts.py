@@ -21,6 +21,7 @@ import pandas as pd
 from docxtpl import DocxTemplate
 
 from pto_pipeline.domain import matching
+from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.fsutil import atomic_path
 from pto_pipeline.domain.matching import as_text, format_date
 from pto_pipeline.domain.project_card import (
@@ -29,6 +30,7 @@ from pto_pipeline.domain.project_card import (
     Representative,
     missing_fields,
 )
+from pto_pipeline.domain.text import shorten
 
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "templates" / "aosr.docx"
 # Bump when the context layout changes in a way the fingerprint would not see.
@@ -81,9 +83,71 @@ def clean(value: object) -> str:
     return _CONTROL_CHARS.sub("", text)
 
 
-def act_filename(act_number: str) -> str:
+# Bytes of the act number in a file name: with the prefix, a collision suffix and the
+# temporary-file affixes of an atomic write it stays far below the 255-byte name limit.
+FILENAME_NUMBER_BYTES = 150
+# python-docx refuses core properties longer than this.
+CORE_PROPERTY_CHARS = 255
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+
+
+def _tag(act_number: str) -> str:
+    return hashlib.sha256(act_number.encode("utf-8")).hexdigest()[:8]
+
+
+def _safe_stem(act_number: str) -> tuple[str, bool]:
+    """The act number as a file-name stem, and whether it was cut to the byte limit."""
     safe = _UNSAFE_FILENAME.sub("_", clean(act_number)).strip(" .") or "без-номера"
-    return f"АОСР-{safe}.docx"
+    cut = _cut_bytes(safe, FILENAME_NUMBER_BYTES).rstrip(" .")
+    return cut, cut != safe
+
+
+def act_filename(act_number: str) -> str:
+    """The file name of one act on its own (see `act_file_names` for a whole register)."""
+    stem, cut = _safe_stem(act_number)
+    return f"АОСР-{stem}-{_tag(act_number)}.docx" if cut else f"АОСР-{stem}.docx"
+
+
+def act_file_names(act_numbers: list[str]) -> tuple[dict[str, str], list[Finding]]:
+    """One distinct, bounded file name per act number, independent of register order.
+
+    Numbers that become the same name once unsafe characters are replaced (`5/1`, `5:1`,
+    `5_1`; compared case-insensitively, as Windows does) keep the plain name only for the
+    number that needed no change; the others get a suffix from their own number, and a
+    finding says which file holds which act.
+    """
+    stems = {number: _safe_stem(number) for number in dict.fromkeys(act_numbers)}
+    groups: dict[str, list[str]] = {}
+    for number, (stem, _) in stems.items():
+        groups.setdefault(stem.casefold(), []).append(number)
+    names: dict[str, str] = {}
+    findings: list[Finding] = []
+    for number, (stem, cut) in stems.items():
+        clash = len(groups[stem.casefold()]) > 1 and stem != number
+        if cut or clash:
+            names[number] = f"АОСР-{stem}-{_tag(number)}.docx"
+            findings.append(_file_name_finding(number, names[number], cut))
+        else:
+            names[number] = f"АОСР-{stem}.docx"
+    return names, findings
+
+
+def _file_name_finding(number: str, name: str, cut: bool) -> Finding:
+    why = (
+        "слишком длинный для имени файла"
+        if cut
+        else "после замены недопустимых в имени файла символов совпал с номером другого акта"
+    )
+    return Finding(
+        "ACT_FILE_NAME",
+        f"Номер акта «{shorten(number)}» {why}; акт сохранён в файл «{shorten(name, 120)}». "
+        "Проверьте нумерацию актов в реестре работ.",
+        stage="aosr_acts",
+        act_number=number,
+    )
 
 
 def initials(full_name: str) -> str:
@@ -371,7 +435,7 @@ def render_act(context: dict[str, Any], template_bytes: bytes, target: Path, fp:
     template.render(context, autoescape=True)
     core = template.docx.core_properties
     core.identifier = fp
-    core.title = f"АОСР № {context['act_number']}"
+    core.title = shorten(f"АОСР № {context['act_number']}", CORE_PROPERTY_CHARS)
     with atomic_path(target) as tmp:
         template.save(str(tmp))
 
@@ -401,6 +465,7 @@ def render_acts(
         coverage = pd.DataFrame(columns=["act_number", "line_no"])
     rows = []
     written: set[str] = set()
+    file_names, _ = act_file_names([as_text(n) for n in works.get("act_number", [])])
     for _, work in works.iterrows():
         act = as_text(work.get("act_number"))
         act_rows = coverage[coverage["act_number"].map(as_text) == act]
@@ -408,7 +473,7 @@ def render_acts(
             card, work, act_rows, registry_threshold=registry_threshold, card_missing=card_missing
         )
         fp = fingerprint(context, template_bytes)
-        target = out_dir / act_filename(act)
+        target = out_dir / file_names[act]
         written.add(target.name)
         if previous_fingerprints is not None:
             previous = previous_fingerprints.get(act)

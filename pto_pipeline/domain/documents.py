@@ -34,6 +34,8 @@ def build_documents(
     for sha, file_pages in pages.groupby("sha256", sort=False):
         file_pages = file_pages.sort_values("page")
         source_file = str(file_pages["source_file"].iloc[0])
+        if _has_hidden_layer(file_pages):
+            findings.append(_hidden_layer(sha, source_file, file_pages))
         readable = file_pages[file_pages["status"] == "ok"]
         if readable.empty or not "".join(readable["text"]).strip():
             reason = (
@@ -136,6 +138,26 @@ def _failed_row(sha: str, source_file: str, file_pages: pd.DataFrame, reason: st
         field_confidence="{}",
     )
     return row
+
+
+def _has_hidden_layer(file_pages: pd.DataFrame) -> bool:
+    return "hidden_text_layer" in file_pages and bool(
+        file_pages["hidden_text_layer"].fillna(False).astype(bool).any()
+    )
+
+
+def _hidden_layer(document_id: str, source_file: str, file_pages: pd.DataFrame) -> Finding:
+    flagged = file_pages[file_pages["hidden_text_layer"].fillna(False).astype(bool)]
+    pages = ", ".join(str(int(p)) for p in flagged["page"])
+    return Finding(
+        "HIDDEN_TEXT_LAYER",
+        f"В файле «{source_file}» (стр. {pages}) скрытый текстовый слой (невидимый на "
+        "странице): он не использован, страница распознана по изображению. "
+        "Сверьте реквизиты с оригиналом и запросите у поставщика подлинный документ.",
+        stage=STAGE,
+        document_id=document_id,
+        source_file=source_file,
+    )
 
 
 def _unreadable(document_id: str, source_file: str, reason: str) -> Finding:

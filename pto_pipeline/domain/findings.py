@@ -36,6 +36,9 @@ SEVERITY_BY_CODE: dict[str, Severity] = {
     "PACKAGE_PDF": Severity.WARNING,
     "UNCONFIRMED_MATCH": Severity.WARNING,
     "STALE_CORRECTION": Severity.WARNING,
+    "HIDDEN_TEXT_LAYER": Severity.WARNING,
+    "ACT_FILE_NAME": Severity.WARNING,
+    "FILE_IN_PROGRESS": Severity.INFO,
     "DUPLICATE_DOCUMENT": Severity.INFO,
     "NOT_QUALITY_DOCUMENT": Severity.INFO,
 }

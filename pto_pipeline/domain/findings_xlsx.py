@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from pto_pipeline.domain.findings import FINDING_COLUMNS, sort_findings
 from pto_pipeline.domain.fsutil import atomic_path
+from pto_pipeline.domain.xlsx_text import append_text_row, write_text_cell
 
 SHEET_TITLE = "Замечания"
 NO_REMARKS = "Замечаний нет: комплект готов к передаче."
@@ -48,7 +49,7 @@ def write_findings_xlsx(findings: pd.DataFrame, path: Path) -> None:
     sheet.title = SHEET_TITLE
     _write_header(sheet)
     if frame.empty:
-        sheet.append([NO_REMARKS])
+        write_text_cell(sheet, 2, 1, NO_REMARKS)
         sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(XLSX_COLUMNS))
     else:
         for row in frame.itertuples(index=False):
@@ -72,7 +73,7 @@ def _normalised(findings: pd.DataFrame | None) -> pd.DataFrame:
 
 
 def _write_header(sheet) -> None:
-    sheet.append([header for _, header, _ in XLSX_COLUMNS])
+    append_text_row(sheet, [header for _, header, _ in XLSX_COLUMNS])
     for index, (_, _, width) in enumerate(XLSX_COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
@@ -89,8 +90,7 @@ def _write_row(sheet, values: dict) -> None:
         if column == "severity":
             value = SEVERITY_RU.get(str(value), value)
         cells.append(None if value is None else str(value))
-    sheet.append(cells)
-    row = sheet.max_row
+    row = append_text_row(sheet, cells)
     for index, (column, _, _) in enumerate(XLSX_COLUMNS, start=1):
         cell = sheet.cell(row=row, column=index)
         cell.alignment = Alignment(vertical="top", wrap_text=column in WRAPPED)

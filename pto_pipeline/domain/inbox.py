@@ -14,6 +14,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import pandas as pd
 
 from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.fsutil import write_text_atomic
+from pto_pipeline.domain.scratch import owner_token
 from pto_pipeline.domain.tables import FILE_COLUMNS
 
 PROJECT_CODE_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -38,6 +40,9 @@ PROJECT_INPUT_FILES = (
     "corrections.xlsx",
 )
 _CHUNK = 1 << 20
+# Even without a quiet period (an explicit build), a file modified this recently is
+# watched this long: a copy still under way changes size or mtime meanwhile.
+SETTLE_SECONDS = 2.0
 STAGE = "raw_documents"
 
 
@@ -63,6 +68,8 @@ class InboxEntry:
     size: int
     mtime: float
     is_symlink: bool
+    # a FIFO, socket or device: recorded, never opened (opening a FIFO blocks)
+    is_special: bool = False
 
 
 def walk_inbox(inbox: Path) -> Iterator[InboxEntry]:
@@ -95,6 +102,8 @@ def walk_inbox(inbox: Path) -> Iterator[InboxEntry]:
                 subdirs.append(Path(entry.path))
             elif stat.S_ISREG(st.st_mode):
                 yield InboxEntry(rel, Path(entry.path), st.st_size, st.st_mtime, False)
+            else:
+                yield InboxEntry(rel, Path(entry.path), 0, st.st_mtime, False, True)
         stack.extend(reversed(subdirs))
 
 
@@ -115,7 +124,7 @@ def hash_and_store(source: Path, store_dir: Path, extension: str) -> tuple[str, 
     """
     store_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    fd, tmp_name = tempfile.mkstemp(prefix=".incoming-", dir=store_dir)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".incoming-{owner_token()}-", dir=store_dir)
     try:
         with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
             while chunk := src.read(_CHUNK):
@@ -151,6 +160,7 @@ def ingest_inbox(
     now: float,
     quiet_seconds: float,
     previous_first_seen: dict[str, pd.Timestamp] | None = None,
+    settle_seconds: float = SETTLE_SECONDS,
 ) -> IngestResult:
     """Record every inbox file, copy supported ones into the store, flag the rest."""
     inbox = project_dir / "inbox"
@@ -161,11 +171,19 @@ def ingest_inbox(
     unstable: list[str] = []
     if not inbox.is_dir():
         return IngestResult(pd.DataFrame(columns=FILE_COLUMNS), findings, unstable)
-    for entry in walk_inbox(inbox):
-        if not entry.is_symlink and not is_stable(entry, now, quiet_seconds):
+    entries = list(walk_inbox(inbox))
+    changing = _still_changing(entries, settle_seconds)
+    for entry in entries:
+        regular = not (entry.is_symlink or entry.is_special)
+        if regular and (not is_stable(entry, now, quiet_seconds) or entry.rel_path in changing):
             unstable.append(entry.rel_path)
+            findings.append(_in_progress(entry.rel_path))
             continue
         row, finding = _ingest_entry(entry, data_dir, store_dir)
+        if regular and row["status"] == "processed" and _changed(entry):
+            unstable.append(entry.rel_path)  # it changed while being copied to the store
+            findings.append(_in_progress(entry.rel_path))
+            continue
         row["first_seen_at"] = previous_first_seen.get(
             f"{entry.rel_path}\0{row['sha256']}", seen_at
         )
@@ -175,6 +193,39 @@ def ingest_inbox(
     files = pd.DataFrame(rows, columns=FILE_COLUMNS)
     findings.extend(_mark_duplicates(files))
     return IngestResult(files, findings, unstable)
+
+
+def _changed(entry: InboxEntry) -> bool:
+    try:
+        st = os.stat(entry.path, follow_symlinks=False)
+    except OSError:
+        return True
+    return st.st_size != entry.size or st.st_mtime != entry.mtime
+
+
+def _still_changing(entries: list[InboxEntry], settle_seconds: float) -> set[str]:
+    """Paths of recently modified files whose size or mtime changes within the settle time.
+
+    One wait serves all such files (at most `settle_seconds`), so a build that starts
+    right after a copy finished takes the file, and one started during the copy skips it.
+    """
+    wall = time.time()
+    young = [
+        e for e in entries if not (e.is_symlink or e.is_special) and wall - e.mtime < settle_seconds
+    ]
+    if not young:
+        return set()
+    time.sleep(max(0.0, min(settle_seconds, max(settle_seconds - (wall - e.mtime) for e in young))))
+    return {e.rel_path for e in young if _changed(e)}
+
+
+def _in_progress(rel_path: str) -> Finding:
+    return _finding(
+        "FILE_IN_PROGRESS",
+        rel_path,
+        f"Файл «{rel_path}» ещё копируется во входящую папку (его размер или время изменения "
+        "меняются); в этой сборке он пропущен и будет обработан при следующей сборке.",
+    )
 
 
 def _ingest_entry(
@@ -198,6 +249,14 @@ def _ingest_entry(
             entry.rel_path,
             f"Файл «{entry.rel_path}» — символическая ссылка; ссылки не обрабатываются. "
             "Положите во входящую папку сам файл.",
+        )
+    if entry.is_special:
+        row["error"] = "not a regular file (FIFO, socket or device)"
+        return row, _finding(
+            "UNSUPPORTED_FILE",
+            entry.rel_path,
+            f"«{entry.rel_path}» — не обычный файл (канал, сокет или устройство) и не "
+            "обрабатывается. Положите во входящую папку сам скан (PDF, JPEG, PNG или TIFF).",
         )
     if ext not in SUPPORTED_EXTENSIONS:
         row["error"] = f"unsupported extension {ext or '(none)'}"

@@ -9,6 +9,7 @@ plus engine version and settings, across runs and projects.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import math
@@ -25,19 +26,26 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytesseract
-from PIL import Image, ImageChops, ImageOps
+from PIL import Image, ImageChops
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from pto_pipeline.domain.fsutil import write_text_atomic
+from pto_pipeline.domain.scratch import scratch_prefix
 
 # Refuse pages above this many pixels before decoding them (decompression bombs).
 MAX_PAGE_PIXELS = 150_000_000
 TARGET_DPI = 300
+# A decoded image page is shrunk below this many pixels (A4 at ~600 dpi) right away.
+MAX_DECODED_PIXELS = 36_000_000
 # Bump when preprocessing changes: it is part of the cache key.
 PREPROCESS_VERSION = "12"
 _LOW_CONFIDENCE = 0.55
 _MIN_LAYER_CHARS = 40
+# A text layer with more than this share of its characters unseen on the page (render
+# mode 3, fully transparent, or painted under an image) is not trusted: OCR the page.
+HIDDEN_LAYER_SHARE = 0.2
 # A word of a certificate's or declaration's registration code: a country and a dot
 # (`RU.`), or a four-character body code between dots (`.ГВ69.`, `.0001.`).
 CODE_WORD = re.compile(
@@ -170,6 +178,76 @@ def _text_layer_is_sane(text: str) -> bool:
     return readable / len(stripped) >= 0.85
 
 
+_WHITE = 250  # fill colour channels at or above this read as white
+_TINY_POINTS = 1.0  # text lower than this (in points) cannot be read
+_UNSEEN_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP}
+
+
+def hidden_text_share(pdf_path: str, page_index: int) -> float:
+    """Share of the page's text characters a reader of the page cannot see.
+
+    Unseen: render mode 3 (invisible) or 7 (clip only), a fill fully transparent, or a
+    text object painted before an image that covers it (the usual forged scan).
+    """
+    pdf = pdfium.PdfDocument(pdf_path)
+    try:
+        page = pdf[page_index]
+        objects = list(page.get_objects())
+        order = {_address(o.raw): i for i, o in enumerate(objects)}
+        images = [
+            (i, o.get_bounds())
+            for i, o in enumerate(objects)
+            if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
+        ]
+        textpage = page.get_textpage()
+        verdicts: dict[int, bool] = {}
+        seen = unseen = 0
+        for index in range(textpage.count_chars()):
+            if chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index)).isspace():
+                continue
+            obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
+            key = _address(obj)
+            if key not in verdicts:
+                verdicts[key] = _text_object_unseen(obj, order.get(key), images)
+            unseen += verdicts[key]
+            seen += not verdicts[key]
+        return unseen / (seen + unseen) if seen + unseen else 0.0
+    finally:
+        pdf.close()
+
+
+def _address(pointer) -> int:
+    return ctypes.cast(pointer, ctypes.c_void_p).value or 0
+
+
+def _text_object_unseen(obj, position: int | None, images: list) -> bool:
+    if not obj:
+        return False
+    if pdfium_c.FPDFTextObj_GetTextRenderMode(obj) in _UNSEEN_MODES:
+        return True
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) and (
+        a.value == 0 or min(r.value, g.value, b.value) >= _WHITE
+    ):
+        return True  # transparent, or white on (almost always) white paper
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return False
+    if top.value - bottom.value < _TINY_POINTS:
+        return True  # too small to read
+    box = (left.value, bottom.value, right.value, top.value)
+    return position is not None and any(i > position and _contains(p, box) for i, p in images)
+
+
+def _contains(outer: tuple, inner: tuple, slack: float = 1.0) -> bool:
+    return (
+        outer[0] - slack <= inner[0]
+        and outer[1] - slack <= inner[1]
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
+
+
 def render_page(task: PageTask) -> Image.Image:
     """Decode one page to a PIL image (RGB or L), EXIF orientation applied."""
     if task.kind == "pdf":
@@ -189,11 +267,53 @@ def render_page(task: PageTask) -> Image.Image:
         if task.page > 1:
             img.seek(task.page - 1)
         dpi = img.info.get("dpi")
-        image = ImageOps.exif_transpose(img) if task.page == 1 else img.copy()
-        image.load()
+        orientation = img.getexif().get(_EXIF_ORIENTATION) if task.page == 1 else None
+        full = img.size
+        factor = _reduction(full, dpi)
+        if factor > 1 and img.format == "JPEG":
+            # Decode at 1/2, 1/4 or 1/8 scale: the full bitmap never exists.
+            img.draft(img.mode, (full[0] // factor, full[1] // factor))
+        img.load()
+        step = max(1, round(img.width / max(1, full[0] // factor)))
+        if step > 1:
+            # reduce() averages pixels: palette and 1-bit pages are widened first.
+            base = img.convert("RGB" if img.mode == "P" else "L") if img.mode in ("1", "P") else img
+            image = base.reduce(step)
+        else:
+            image = img.copy()
+    if orientation in _EXIF_TRANSPOSE:
+        image = image.transpose(_EXIF_TRANSPOSE[orientation])
     if dpi:
-        image.info["dpi"] = dpi
+        shrink = (
+            full[0] / image.width if orientation not in (5, 6, 7, 8) else full[0] / image.height
+        )
+        image.info["dpi"] = (float(dpi[0]) / shrink, float(dpi[1]) / shrink)
     return image
+
+
+_EXIF_ORIENTATION = 0x0112
+_EXIF_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _reduction(size: tuple[int, int], dpi) -> int:
+    """Whole-number shrink factor for a scan far above TARGET_DPI (or of huge size with no
+    DPI recorded), so that preprocessing works on a page near 300 dpi, not on gigabytes."""
+    try:
+        source_dpi = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        source_dpi = 0.0
+    factor = int(source_dpi // TARGET_DPI) if source_dpi >= 1.5 * TARGET_DPI else 1
+    while size[0] * size[1] / (factor * factor) > MAX_DECODED_PIXELS:
+        factor += 1
+    return max(1, factor)
 
 
 def page_hash(image: Image.Image) -> str:
@@ -388,7 +508,7 @@ def run_tesseract_many(grays: list[Image.Image], config: OcrConfig) -> list[Reco
     """Several pages through one tesseract call (a list file of page images); its
     timeout is the per-page timeout times the number of pages. Registration-code words
     are then read again with the first language alone (see `CODE_WORD`)."""
-    with tempfile.TemporaryDirectory(prefix="pto-ocr-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("ocr")) as tmp:
         data = _tesseract_data(grays, Path(tmp), "page", config.lang, 3, config)
         _reread_code_words(grays, data, Path(tmp), config)
     return [_assemble_text(data, page) for page in range(1, len(grays) + 1)]
@@ -567,6 +687,7 @@ def _new_row(task: PageTask) -> dict:
         "status": "ok",
         "error": None,
         "word_confidences": None,
+        "hidden_text_layer": False,
         "cached": False,
     }
 
@@ -590,8 +711,10 @@ def _read_without_ocr(
     if task.kind == "pdf":
         layer = pdf_text_layer(task.path, task.page - 1)
         if layer is not None:
-            row.update(text=layer, text_source="text_layer")
-            return None
+            if hidden_text_share(task.path, task.page - 1) <= HIDDEN_LAYER_SHARE:
+                row.update(text=layer, text_source="text_layer")
+                return None
+            row["hidden_text_layer"] = True  # the page is read from its pixels instead
     image = render_page(task)
     key = hashlib.sha256(f"{page_hash(image)}|{config.cache_tag}".encode()).hexdigest()
     cache = _cache_file(config, key)

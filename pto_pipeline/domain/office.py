@@ -8,6 +8,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pto_pipeline.domain.scratch import scratch_prefix
+
 
 class OfficeUnavailable(RuntimeError):
     """LibreOffice is not installed or failed to convert."""
@@ -33,7 +35,7 @@ def convert_to_pdf(sources: list[Path], out_dir: Path, timeout: float = 300.0) -
     if not sources:
         return []
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="pto-lo-") as profile:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("lo")) as profile:
         cmd = [
             binary,
             f"-env:UserInstallation=file://{profile}",

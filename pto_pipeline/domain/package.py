@@ -45,6 +45,8 @@ from pto_pipeline.domain import office
 from pto_pipeline.domain.findings import Finding
 from pto_pipeline.domain.fsutil import atomic_path
 from pto_pipeline.domain.matching import UNCONFIRMED
+from pto_pipeline.domain.pdf_sanitise import sanitise_writer
+from pto_pipeline.domain.scratch import scratch_prefix
 
 FORMATS = ("unified", "repeated")
 LAYOUT_VERSION = 1  # bump when the package layout changes: forces a rebuild
@@ -173,7 +175,7 @@ def build_package(
         )
         fmt = "unified"
     fingerprint = package_fingerprint(data_dir, fmt, acts, coverage, documents, project_name)
-    with tempfile.TemporaryDirectory(prefix="pto-package-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=scratch_prefix("package")) as tmp:
         work = Path(tmp)
         act_entries = _act_entries(data_dir, acts, work, notes)
         act_keys = {entry.key for entry in act_entries}
@@ -453,6 +455,7 @@ def _pdf_pages(source: Path, first: int, last: float, target: Path) -> None:
         writer.add_page(page)
     if not writer.pages:
         raise ValueError(f"в файле нет страниц {first}–{last}")
+    sanitise_writer(writer)  # scripts and actions of an inbox PDF never reach the client
     with open(target, "wb") as out:
         writer.write(out)
 
@@ -532,6 +535,7 @@ def _merge_pdf_pages(register_pdf: Path, ordered: list[_Entry], target: Path) ->
                 f" № {entry.number}" if entry.number else ""
             )
             writer.append(entry.pdf, outline_item=label)
+    sanitise_writer(writer)
     with open(target, "wb") as out:
         writer.write(out)
     return len(writer.pages)

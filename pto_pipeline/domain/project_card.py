@@ -17,6 +17,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pto_pipeline.domain.findings import Finding
+from pto_pipeline.domain.safe_yaml import YamlRefused, read_yaml_file
+from pto_pipeline.domain.text import shorten
 
 STAGE = "project_card"
 
@@ -259,8 +261,8 @@ def _validate_leniently(data: dict) -> tuple[ProjectCard, list[Finding]]:
                 findings.append(
                     _finding(
                         f"project.yaml: поле {'.'.join(path)} ({field_label(path)}) имеет "
-                        f"недопустимое значение «{value}» — исправьте его; пока используется "
-                        "значение по умолчанию."
+                        f"недопустимое значение «{shorten(value)}» — исправьте его; "
+                        "пока используется значение по умолчанию."
                     )
                 )
             if not dropped:
@@ -278,7 +280,7 @@ def load_project_card(path: Path) -> tuple[ProjectCard, list[Finding]]:
     """The card and PROJECT_CARD findings; never raises."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = read_yaml_file(path)
     except FileNotFoundError:
         return ProjectCard(), [
             _finding(
@@ -291,6 +293,13 @@ def load_project_card(path: Path) -> tuple[ProjectCard, list[Finding]]:
             _finding(
                 f"Файл {path.name} не читается ({type(exc).__name__}) — сохраните его в кодировке "
                 "UTF-8."
+            )
+        ]
+    except YamlRefused as exc:
+        return ProjectCard(), [
+            _finding(
+                f"Файл {path.name} не принят: {exc} — пока карточка объекта пуста, акты будут "
+                "с пропусками."
             )
         ]
     except yaml.YAMLError as exc:

@@ -14,12 +14,14 @@ import datetime as dt
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.datetime import from_excel
 
 from pto_pipeline.domain import tables
@@ -165,23 +167,87 @@ class Sheet:
     rows: list[tuple[int, list[object]]]
 
 
+# A run of this many empty rows ends a sheet: Excel files styled down to row 1,048,576
+# would otherwise be walked (and held) to the bottom.
+MAX_BLANK_RUN = 1000
+
+
 def _xlsx_sheets(path: Path) -> list[tuple[str, Sheet]]:
-    workbook = load_workbook(path, data_only=True)
-    sheets = []
-    for ws in workbook.worksheets:
-        merged: dict[tuple[int, int], object] = {}
-        for cell_range in ws.merged_cells.ranges:
-            value = ws.cell(cell_range.min_row, cell_range.min_col).value
-            for r in range(cell_range.min_row, cell_range.max_row + 1):
-                for c in range(cell_range.min_col, cell_range.max_col + 1):
-                    merged[(r, c)] = value
-        rows = []
-        for r, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = [merged.get((r, c), v) for c, v in enumerate(values, start=1)]
-            rows.append((r, cells))
-        sheets.append((ws.title, Sheet(f"Лист «{ws.title}»", rows)))
-    workbook.close()
+    """Every sheet's rows, streamed (read-only mode) and cut after the last data row."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = []
+            for ws in workbook.worksheets:
+                ranges = _merged_ranges(archive, getattr(ws, "_worksheet_path", ""))
+                rows = _data_rows(ws.iter_rows(values_only=True))
+                sheets.append((ws.title, Sheet(f"Лист «{ws.title}»", _fill_merged(rows, ranges))))
+    finally:
+        workbook.close()
     return sheets
+
+
+def _data_rows(values: Iterator[tuple]) -> list[tuple[int, list[object]]]:
+    rows: list[tuple[int, list[object]]] = []
+    blank_run = 0
+    for r, row in enumerate(values, start=1):
+        cells = list(row)
+        while cells and _blank(cells[-1]):
+            cells.pop()  # styled empty cells to the right
+        if not cells:
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
+        else:
+            blank_run = 0
+        rows.append((r, cells))
+    while rows and not rows[-1][1]:
+        rows.pop()
+    return rows
+
+
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+
+
+def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of each merged range, found by streaming the
+    sheet's XML in chunks (read-only worksheets do not expose them)."""
+    refs: set[bytes] = set()
+    try:
+        handle = archive.open(member)
+    except KeyError:
+        return []
+    tail = b""
+    with handle:
+        while chunk := handle.read(1 << 20):
+            data = tail + chunk
+            refs.update(_MERGE_CELL.findall(data))
+            tail = data[-256:]  # a tag split between chunks is found in the next round
+    ranges = []
+    for ref in sorted(refs):
+        c1, r1, c2, r2 = range_boundaries(ref.decode("ascii"))
+        ranges.append((r1, c1, r2, c2))
+    return ranges
+
+
+def _fill_merged(
+    rows: list[tuple[int, list[object]]], ranges: list[tuple[int, int, int, int]]
+) -> list[tuple[int, list[object]]]:
+    """Every cell of a merged range takes its top-left value, as Excel shows it."""
+    if not ranges:
+        return rows
+    by_row = {r: cells for r, cells in rows}
+    for r1, c1, r2, c2 in ranges:
+        top = by_row.get(r1, [])
+        value = top[c1 - 1] if c1 - 1 < len(top) else None
+        for r in range(r1, min(r2, r1 + MAX_BLANK_RUN) + 1):
+            cells = by_row.get(r)
+            if cells is None:
+                continue
+            cells.extend([None] * (c2 - len(cells)))
+            for c in range(c1, c2 + 1):
+                cells[c - 1] = value
+    return rows
 
 
 def _decode(data: bytes) -> str:

@@ -2,20 +2,67 @@
 
 from __future__ import annotations
 
+import math
 import os
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+_LANG_RE = re.compile(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*")
+MAX_WORKERS = 256
 
 
-def _positive_int(name: str, default: int) -> int:
+class SettingsError(ValueError):
+    """One or more environment settings are unusable; the message names each and the fix."""
+
+
+def _read(name: str, default: T, parse: Callable[[str], T], expect: str, problems: list[str]) -> T:
+    """The parsed variable, or its default when unset; a bad value is noted in `problems`."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        return parse(raw)
     except ValueError:
+        shown = raw if len(raw) <= 40 else raw[:39] + "…"
+        problems.append(f"{name}={shown!r}: expected {expect}")
         return default
-    return value if value > 0 else default
+
+
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        value = int(raw)
+        if not low <= value <= high:
+            raise ValueError(raw)
+        return value
+
+    return parse
+
+
+def _seconds(minimum: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        value = float(raw)
+        if not math.isfinite(value) or value < minimum:
+            raise ValueError(raw)
+        return value
+
+    return parse
+
+
+def _lang(raw: str) -> str:
+    if not _LANG_RE.fullmatch(raw):
+        raise ValueError(raw)
+    return raw
+
+
+def _data_dir(raw: str) -> Path:
+    path = Path(raw).resolve()
+    if path.exists() and not path.is_dir():
+        raise ValueError(raw)
+    return path
 
 
 @dataclass(frozen=True)
@@ -28,13 +75,34 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(
-            data_dir=Path(os.environ.get("PTO_DATA_DIR", "./data")).resolve(),
-            ocr_lang=os.environ.get("PTO_OCR_LANG", "rus+eng").strip() or "rus+eng",
-            workers=_positive_int("PTO_WORKERS", os.cpu_count() or 1),
-            ocr_page_timeout=float(_positive_int("PTO_OCR_PAGE_TIMEOUT", 120)),
-            quiet_seconds=float(os.environ.get("PTO_QUIET_SECONDS", "10") or 10),
+        """Settings from the environment; SettingsError names every unusable variable."""
+        problems: list[str] = []
+        settings = cls(
+            data_dir=_read(
+                "PTO_DATA_DIR", Path("./data").resolve(), _data_dir, "a folder path", problems
+            ),
+            ocr_lang=_read(
+                "PTO_OCR_LANG", "rus+eng", _lang, "tesseract languages like rus+eng", problems
+            ),
+            workers=_read(
+                "PTO_WORKERS",
+                os.cpu_count() or 1,
+                _int_in(1, MAX_WORKERS),
+                f"a whole number from 1 to {MAX_WORKERS}",
+                problems,
+            ),
+            ocr_page_timeout=_read(
+                "PTO_OCR_PAGE_TIMEOUT", 120.0, _seconds(1.0), "seconds, at least 1", problems
+            ),
+            quiet_seconds=_read(
+                "PTO_QUIET_SECONDS", 10.0, _seconds(0.0), "seconds, 0 or more", problems
+            ),
         )
+        if problems:
+            raise SettingsError(
+                "unusable environment settings: " + "; ".join(problems) + " (fix or unset them)"
+            )
+        return settings
 
     @property
     def projects_dir(self) -> Path:

@@ -35,6 +35,8 @@ PAGE_COLUMNS = [
     # OCR confidence 0..100 of each whitespace-separated word of `text`, in order;
     # None for a text layer
     "word_confidences",
+    # the PDF page had a text layer its reader cannot see, so it was OCRed instead
+    "hidden_text_layer",
 ]
 
 # requisites: one row per document (a file, or a page range of a split file).

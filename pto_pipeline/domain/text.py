@@ -46,3 +46,12 @@ def fold(text: str) -> str:
 def squash(text: str) -> str:
     """`fold` without any whitespace or punctuation except . / - : for number keys."""
     return re.sub(r"[^0-9A-ZА-Я./\-]", "", fold(text))
+
+
+def shorten(text: object, limit: int = 80) -> str:
+    """`text` for a message: at most `limit` characters, an ellipsis when cut.
+
+    Values people or scans supply may be huge; a message quotes only their start.
+    """
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

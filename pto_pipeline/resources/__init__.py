@@ -7,6 +7,7 @@ from pathlib import Path
 import dagster as dg
 
 from pto_pipeline.domain.settings import Settings
+from pto_pipeline.stale_runs import tag_run_owner
 
 
 class PtoSettings(dg.ConfigurableResource):
@@ -16,6 +17,11 @@ class PtoSettings(dg.ConfigurableResource):
     ocr_lang: str = ""
     workers: int = 0
     quiet_seconds: float = -1.0
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Every run names its process, so a later build can tell if it died (SIGKILL).
+        if context.instance is not None and context.dagster_run is not None:
+            tag_run_owner(context.instance, context.dagster_run)
 
     def load(self) -> Settings:
         env = Settings.from_env()

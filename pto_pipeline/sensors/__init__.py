@@ -10,6 +10,7 @@ from pto_pipeline.domain import inbox, watch
 from pto_pipeline.jobs import build_project_job
 from pto_pipeline.partitions import projects_partitions
 from pto_pipeline.resources import PtoSettings
+from pto_pipeline.stale_runs import release_stale_claims
 
 SENSOR_INTERVAL_SECONDS = 15
 
@@ -25,6 +26,8 @@ SENSOR_INTERVAL_SECONDS = 15
 )
 def inbox_sensor(context: dg.SensorEvaluationContext, pto: PtoSettings) -> dg.SensorResult:
     settings = pto.load()
+    for run_id in release_stale_claims(context.instance):
+        context.log.warning("released the pool slots of run %s: its process is gone", run_id)
     state = watch.WatchState.loads(context.cursor)
     codes, invalid = inbox.list_project_folders(settings.projects_dir)
     for name in invalid:

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pto_pipeline.domain.safe_yaml import read_yaml_file
 
 from .normalize import squash_search
 
@@ -298,13 +298,13 @@ def load_families(rules_dir: Path = RULES_DIR) -> tuple[Family, ...]:
     for path in sorted(rules_dir.glob("*.yaml")):
         if path.name.startswith("_"):
             continue
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        spec = read_yaml_file(path)
         raw[spec.get("name", path.stem)] = spec
     return tuple(_family(name, *_resolve(name, raw)) for name in raw)
 
 
 def load_common(rules_dir: Path = RULES_DIR) -> Common:
-    spec = yaml.safe_load((rules_dir / "_common.yaml").read_text(encoding="utf-8"))
+    spec = read_yaml_file(rules_dir / "_common.yaml")
     forms = tuple(
         (canonical, re.compile("|".join(f"(?:{p})" for p in patterns)))
         for canonical, patterns in spec["legal_forms"].items()
