@@ -199,7 +199,11 @@ def test_every_readme_query_runs_on_the_demo_marts(built, monkeypatch, capsys) -
     # The first one lists exactly the planted lines that are not covered.
     assert main(["sql", queries[0]]) == EXIT_OK
     printed = capsys.readouterr().out
-    not_covered = [c for c in built["expected"]["coverage"] if c["status"] != "covered"]
+    not_covered = [
+        c
+        for c in built["expected"]["coverage"]
+        if c["status"] != "covered" or c["confirmed_in_review"]  # unconfirmed until then
+    ]
     assert not_covered
     assert f"({len(not_covered)} rows)" in printed or len(not_covered) == 1
     for line in not_covered:
@@ -229,3 +233,98 @@ def test_status_page_shows_the_demo_project(built) -> None:
     assert f"{acts - complete} из {acts}" in page
     assert page.count("<svg") >= 1
     assert "<script" not in page
+
+
+# -- the engineer's review round trip (SPEC §5a) ----------------------------------------------
+
+
+def _truth_value(record: dict, field_label: str) -> str:
+    from pto_pipeline.domain.corrections import DOC_TYPE_NAMES, field_labels
+
+    key = {label: k for k, label in field_labels().items()}[field_label]
+    value = record[key]
+    if value is None:
+        return "нет"
+    if key in ("issue_date", "valid_from", "valid_to"):
+        return ".".join(reversed(str(value).split("-")))
+    if key == "doc_type":
+        return DOC_TYPE_NAMES[value]
+    return str(value)
+
+
+def _answer_review(review: Path, truth: list[dict], confirm: dict[tuple[str, str], str]) -> int:
+    """Fill review.xlsx as an engineer would: true values from the originals, decisions."""
+    workbook = load_workbook(review)
+    fields = workbook["Реквизиты"]
+    by_part = {
+        f"{r['source_file']}#p{r['first_page']}-{r['last_page']}"
+        if r["split"]
+        else r["source_file"]: r
+        for r in truth
+    }
+    answered = 0
+    for row in fields.iter_rows(min_row=2):
+        file, field = row[0].value, row[1].value
+        if file in by_part:
+            row[2].value = _truth_value(by_part[file], field)
+            answered += 1
+    matches = workbook["Сопоставление"]
+    for row in matches.iter_rows(min_row=2):
+        act, material, file = row[0].value, row[1].value, row[2].value
+        if confirm.get((act, material)) == file:
+            row[3].value = "подтвердить"
+            answered += 1
+    workbook.save(review)
+    return answered
+
+
+def test_review_round_trip_closes_every_planted_case(built, tmp_path: Path, monkeypatch) -> None:
+    """Fill review.xlsx, save it as corrections.xlsx, rebuild: every verdict right, kept."""
+    data = tmp_path / "data"
+    shutil.copytree(built["data"], data)
+    monkeypatch.setenv("PTO_DATA_DIR", str(data))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    truth = json.loads((data / "ground_truth" / CODE / "documents.json").read_text("utf-8"))
+    expected = built["expected"]["coverage"]
+    confirm = {
+        (c["act_number"], c["material"]): c["source_files"][0]
+        for c in expected
+        if c["confirmed_in_review"]
+    }
+    review = data / "output" / CODE / "review.xlsx"
+    corrections = data / "projects" / CODE / "corrections.xlsx"
+    answered = _answer_review(review, truth, confirm)
+    assert answered >= len(confirm) + 1
+    shutil.copyfile(review, corrections)
+
+    def verdicts() -> dict:
+        assert main(["build", CODE]) == EXIT_OK
+        with _marts(data) as con:
+            rows = con.execute(
+                "select act_number, material, status, decided_by from marts.material_coverage"
+            ).fetchall()
+            docs = con.execute(
+                "select source_file, status, corrected_fields from marts.documents "
+                "where corrected_fields is not null"
+            ).fetchall()
+            stale = con.execute(
+                "select message from marts.findings where code = 'STALE_CORRECTION'"
+            ).fetchall()
+        assert stale == []
+        assert docs and all(status == "ok" for _, status, _ in docs), docs
+        return {(a, m): (s, d) for a, m, s, d in rows}
+
+    want = {(c["act_number"], c["material"]): c["status"] for c in expected}
+    got = verdicts()
+    assert {k: s for k, (s, _) in got.items()} == want  # planted defects right, rest covered
+    assert {k for k, (_, d) in got.items() if d == "engineer"} == set(confirm)
+
+    # A new scan arrives (another photo of a passport already there): answers are kept.
+    extra = data / "projects" / CODE / "inbox" / "Паспорта" / "Кирпич М150 повторно.png"
+    from PIL import Image
+
+    Image.open(data / "projects" / CODE / "inbox" / "Паспорта" / "Кирпич М150.jpg").save(extra)
+    assert {k: s for k, (s, _) in verdicts().items()} == want
+    # The review written by that build carries every answer over: saving it again loses none.
+    shutil.copyfile(review, corrections)
+    assert {k: s for k, (s, _) in verdicts().items()} == want

@@ -29,6 +29,7 @@ from pto_pipeline.domain.fsutil import atomic_path
 from pto_pipeline.domain.register import cell_text, header_key
 from pto_pipeline.domain.tables import REQUISITE_FIELDS
 from pto_pipeline.domain.text import fold
+from pto_pipeline.domain.xlsx_text import write_text_cell
 
 FILE_NAME = "review.xlsx"
 
@@ -270,8 +271,8 @@ def _fill(sheet: Worksheet, columns: list[Column], rows: list[dict]) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     for r, row in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
-            write_text(sheet, r, index, row.get(column.key))
-            cell = sheet.cell(row=r, column=index)
+            value = row.get(column.key)
+            cell = write_text_cell(sheet, r, index, None if value == "" else value)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             if column.answer:
                 cell.fill = ANSWER_FILL
@@ -297,18 +298,6 @@ def _row_height(columns: list[Column], row: dict) -> float:
         if text:
             lines = max(lines, -(-len(text) * 11 // (column.width * 10)))
     return 15.0 * min(lines, 12)
-
-
-def write_text(sheet: Worksheet, row: int, column: int, value: object) -> None:
-    """A cell holding `value` as text (a number stays a number); `=…` is never a formula."""
-    cell = sheet.cell(row=row, column=column)
-    if value is None or value == "":
-        return
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        cell.value = value
-        return
-    cell.value = str(value)
-    cell.data_type = "s"
 
 
 def _validation(sheet: Worksheet, columns: list[Column], key: str, choices: list[str]) -> None:
