@@ -161,6 +161,7 @@ def test_expected_findings_cover_every_planted_case(demo):
         "DUPLICATE_DOCUMENT",
         "UNUSED_DOCUMENT",
         "QUANTITY_SHORTFALL",
+        "UNCONFIRMED_MATCH",
     }
     for finding in demo["expected"]["findings"]:
         if finding["source_file"]:
