@@ -121,6 +121,18 @@ def test_register_change_triggers_rebuild(data: Path) -> None:
     assert [r.partition_key for r in sensor.tick().run_requests] == ["p"]
 
 
+def test_engineer_corrections_trigger_rebuild(data: Path) -> None:
+    root = _project(data, "p")
+    sensor = SensorHarness(data, quiet=0.0)
+    sensor.tick()
+    assert sensor.tick().run_requests == []
+    _write(root / "corrections.xlsx", b"answers", age=30)
+    assert [r.partition_key for r in sensor.tick().run_requests] == ["p"]
+    # Saving it again with another answer is another change.
+    _write(root / "corrections.xlsx", b"answers, one more", age=20)
+    assert [r.partition_key for r in sensor.tick().run_requests] == ["p"]
+
+
 def test_sensor_is_fast_on_50000_files(data: Path) -> None:
     root = _project(data, "big")
     for i in range(50_000):

@@ -157,7 +157,10 @@ def decision_rows(coverage: pd.DataFrame) -> list[dict]:
                 }
             )
         else:
-            rows.append({**base, "file": cell_text(line.get("nearest_file"))})
+            # A document of another kind is named in «why» but never offered for an answer.
+            other_kind = "вид материала:" in base["why"]
+            file = "" if other_kind else cell_text(line.get("nearest_file"))
+            rows.append({**base, "file": file})
     return rows
 
 
