@@ -11,6 +11,7 @@ import pandas as pd
 
 from pto_pipeline.definitions import defs
 from pto_pipeline.domain.findings import severity_counts
+from pto_pipeline.domain.matching import STATUS_ORDER
 from pto_pipeline.domain.settings import Settings
 from pto_pipeline.domain.status_page import status_path
 from pto_pipeline.partitions import projects_partitions
@@ -80,6 +81,12 @@ def _success_summary(code: str, result: dg.ExecuteInProcessResult) -> str:
     doc_counts = documents["status"].value_counts().to_dict() if not documents.empty else {}
     complete = int(acts["complete"].sum()) if not acts.empty else 0
     sev = severity_counts(findings)
+    coverage: pd.DataFrame = result.output_for_node("matched_materials")["coverage"]
+    line_status = (
+        coverage.drop_duplicates(["act_number", "line_no"])["status"].value_counts().to_dict()
+        if not coverage.empty
+        else {}
+    )
     lines = [
         f"project {code}: run {result.run_id} succeeded",
         "  documents: "
@@ -88,7 +95,10 @@ def _success_summary(code: str, result: dg.ExecuteInProcessResult) -> str:
         f"  findings: error {sev['error']}, warning {sev['warning']}, info {sev['info']}",
         f"  package: {package.get('zip_path') or '-'}",
         f"  package PDF: {package.get('pdf_path') or '- (LibreOffice unavailable, see findings)'}",
+        "  material lines: " + ", ".join(f"{s} {int(line_status.get(s, 0))}" for s in STATUS_ORDER),
         f"  findings list: output/{code}/findings.xlsx",
+        f"  to review and answer: output/{code}/review.xlsx "
+        f"(save it as projects/{code}/corrections.xlsx)",
         f"  status page (all projects): {status_path(Settings.from_env().data_dir)}",
     ]
     return "\n".join(lines)
