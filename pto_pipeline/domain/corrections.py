@@ -408,7 +408,7 @@ def _family_of(doc_type: object, current: object) -> str | None:
 
 
 def _corrected(row: dict, items: list[FieldCorrection]) -> dict:
-    confidence = _json_dict(row.get("field_confidence"))
+    confidence = json_dict(row.get("field_confidence"))
     absent: set[str] = set()
     for item in items:
         row[item.field] = item.value
@@ -428,7 +428,7 @@ def _corrected(row: dict, items: list[FieldCorrection]) -> dict:
     return row
 
 
-def _json_dict(value: object) -> dict:
+def json_dict(value: object) -> dict:
     try:
         loaded = json.loads(str(value)) if value else {}
     except ValueError:

@@ -91,7 +91,7 @@ def field_rows(documents: pd.DataFrame) -> list[dict]:
     for doc in documents.to_dict("records"):
         if doc.get("status") != "needs_review":
             continue
-        confidence = cx._json_dict(doc.get("field_confidence"))
+        confidence = cx.json_dict(doc.get("field_confidence"))
         needed = required.get(str(doc.get("family")), set())
         corrected = set(filter(None, str(doc.get("corrected_fields") or "").split(",")))
         for key in REQUISITE_FIELDS:
