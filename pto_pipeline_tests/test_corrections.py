@@ -507,3 +507,63 @@ def test_resolve_decisions_keys_by_line_and_document(tmp_path: Path) -> None:
     assert [f.code for f in findings] == ["STALE_CORRECTION", "STALE_CORRECTION"]
     assert "строка 4" in findings[0].message and "№ 9" in findings[0].message
     assert "строка 5" in findings[1].message and "нет.pdf" in findings[1].message
+
+
+def test_header_below_a_title_row_gives_sheet_row_numbers(tmp_path: Path) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Реквизиты"
+    sheet["A1"] = "Исправления реквизитов"
+    for col, value in enumerate(FIELD_HEADER, start=1):
+        sheet.cell(3, col, value)
+    sheet.append(["a.pdf", "номер документа", "1"])  # row 4
+    sheet.append(["a.pdf", "чепуха", "1"])  # row 5
+    workbook.save(tmp_path / "c.xlsx")
+    result = read_corrections(tmp_path / "c.xlsx")
+    assert [f.row for f in result.fields] == [4]
+    assert "строка 5" in only_stale(result)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="_contradictions compares file names as typed; two names of one document "
+    "(bare name and inbox path) with different values are not caught and the last row wins",
+)
+def test_two_values_under_two_names_of_one_document_apply_neither(tmp_path: Path) -> None:
+    path = book(
+        tmp_path / "c.xlsx",
+        [
+            ["паспорт.pdf", "номер документа", "1", ""],
+            ["Паспорта/паспорт.pdf", "номер документа", "2", ""],
+        ],
+    )
+    out, findings = apply_field_corrections(
+        documents(document("s1", "Паспорта/паспорт.pdf")),
+        files(("Паспорта/паспорт.pdf", "s1")),
+        read_corrections(path),
+    )
+    assert [f.code for f in findings] == ["STALE_CORRECTION"]
+    assert out.iloc[0]["doc_number"] == "123"  # as read
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="resolve_decisions: a pair confirmed under one name of the document and rejected "
+    "under another is not reported; the later row silently wins",
+)
+def test_pair_decided_both_ways_under_two_file_names_is_reported(tmp_path: Path) -> None:
+    path = book(
+        tmp_path / "c.xlsx",
+        decisions=[
+            ["1", "Мастика", "декларация.pdf", "подтвердить", ""],
+            ["1", "Мастика", "Декларации/декларация.pdf", "отклонить", ""],
+        ],
+    )
+    decisions, findings = resolve_decisions(
+        read_corrections(path),
+        register_lines(("1", "Мастика")),
+        documents(document("d1", "Декларации/декларация.pdf")),
+        files(("Декларации/декларация.pdf", "d1")),
+    )
+    assert decisions == {}
+    assert [f.code for f in findings] == ["STALE_CORRECTION"]

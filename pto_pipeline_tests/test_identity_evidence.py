@@ -305,3 +305,15 @@ def test_scope_that_is_not_json_is_ignored() -> None:
         MARCH, materials(("1", "Праймер битумный «ТехноНИКОЛЬ №01»")), docs
     )
     assert line(coverage, "1")["status"].tolist() == ["missing"]
+
+
+def test_batch_the_engineer_puts_on_another_act_goes_there_once() -> None:
+    two_acts = works(("1", D(2026, 3, 1), D(2026, 3, 10)), ("2", D(2026, 3, 11), D(2026, 3, 20)))
+    lines = materials(("1", "Бетон В25", 20, "м3"), ("2", "Бетон В25", 20, "м3"))
+    docs = documents(passport("q1", "Паспорта/бетон.pdf"))
+    by_rules, _ = match_materials(two_acts, lines, docs)
+    assert by_rules["document_id"].tolist() == ["q1", None]
+    coverage, _ = match_materials(two_acts, lines, docs, {(("2", 1), "q1"): True})
+    assert coverage["document_id"].tolist() == [None, "q1"]
+    assert coverage["status"].tolist() == ["missing", "covered"]
+    assert coverage["decided_by"].tolist() == ["rules", "engineer"]
