@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pto_pipeline.domain import tables
-from pto_pipeline.domain.corrections import field_labels, read_corrections
+from pto_pipeline.domain.corrections import field_labels, read_corrections, resolve_decisions
 from pto_pipeline.domain.matching import match_materials
 from pto_pipeline.domain.review import write_review
 
@@ -348,3 +348,52 @@ def test_earlier_answers_carried_over_even_when_they_match_nothing(tmp_path: Pat
         ("Старое/удалён.pdf", "doc_number", "=A1"),
     }
     assert sorted((d.act_number, d.confirm) for d in again.decisions) == [("1", True), ("7", False)]
+
+
+def test_answers_close_the_loop_through_matching(tmp_path: Path) -> None:
+    """Confirm the candidate and the nearest document of the missing line (its class misread)."""
+    docs = documents(
+        document(
+            "d1",
+            "Декларации/мастика.pdf",
+            doc_type="conformity_declaration",
+            family="conformity_declaration",
+            doc_number="ЕАЭС N RU Д-1",
+            product_name="Мастика гидроизоляционная «Гидромаст»",
+            issue_date=D(2025, 1, 1),
+            valid_to=D(2028, 1, 1),
+        ),
+        document(
+            "q1", "Паспорта/b30.pdf", product_name="Бетонная смесь B30", issue_date=D(2026, 3, 2)
+        ),
+    )
+    lines = materials("Мастика битумная кровельная", "Бетон В25")
+    before, _ = match_materials(works(), lines, docs)
+    path, _ = written(tmp_path, docs, before)
+    fill(
+        path,
+        {
+            ("Сопоставление", "Мастика битумная кровельная"): {"Решение": "подтвердить"},
+            ("Сопоставление", "Бетон В25"): {"Решение": "подтвердить"},
+        },
+    )
+    corrections = tmp_path / "corrections.xlsx"
+    shutil.copy(path, corrections)
+    inbox = pd.DataFrame(
+        [
+            dict.fromkeys(tables.FILE_COLUMNS) | {"source_file": f, "sha256": s}
+            for f, s in (("Декларации/мастика.pdf", "d1"), ("Паспорта/b30.pdf", "q1"))
+        ],
+        columns=tables.FILE_COLUMNS,
+    )
+    decisions, stale = resolve_decisions(read_corrections(corrections), lines, docs, inbox)
+    assert not stale
+    after, findings = match_materials(works(), lines, docs, decisions)
+    assert after["status"].tolist() == ["covered", "covered"]
+    assert after["decided_by"].tolist() == ["engineer", "engineer"]
+    assert not [f for f in findings if f.code in ("UNCONFIRMED_MATCH", "MISSING_QUALITY_DOC")]
+    # The next review lists nothing new, and keeps both answers.
+    again, counts = written(tmp_path, docs, after, corrections)
+    rows = table(load_workbook(again)["Сопоставление"])
+    assert [r["Решение"] for r in rows] == ["подтвердить", "подтвердить"]
+    assert counts["decisions"] == 2
