@@ -567,3 +567,31 @@ def test_pair_decided_both_ways_under_two_file_names_is_reported(tmp_path: Path)
     )
     assert decisions == {}
     assert [f.code for f in findings] == ["STALE_CORRECTION"]
+
+
+def test_quantity_correction_replaces_the_quantity(tmp_path: Path) -> None:
+    path = book(tmp_path / "c.xlsx", [["a.pdf", "количество", "1 234,5", ""]])
+    out, _ = apply_field_corrections(
+        documents(document("s1", "a.pdf", quantity=12.0, unit="м3")),
+        files(("a.pdf", "s1")),
+        read_corrections(path),
+    )
+    assert out.iloc[0]["quantity"] == 1234.5
+    assert out.iloc[0]["unit"] == "м3"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="corrections.parse_value drops the unit typed with a quantity («20 м3»): the "
+    "document keeps its unread unit, so the quantity still cannot be compared",
+)
+def test_unit_typed_with_the_quantity_is_not_lost(tmp_path: Path) -> None:
+    path = book(tmp_path / "c.xlsx", [["a.pdf", "количество", "20 м3", ""]])
+    out, findings = apply_field_corrections(
+        documents(document("s1", "a.pdf", quantity=None, unit=None)),
+        files(("a.pdf", "s1")),
+        read_corrections(path),
+    )
+    assert not findings
+    assert out.iloc[0]["quantity"] == 20.0
+    assert out.iloc[0]["unit"] == "м3"

@@ -397,3 +397,11 @@ def test_answers_close_the_loop_through_matching(tmp_path: Path) -> None:
     rows = table(load_workbook(again)["Сопоставление"])
     assert [r["Решение"] for r in rows] == ["подтвердить", "подтвердить"]
     assert counts["decisions"] == 2
+
+
+def test_unreadable_corrections_file_does_not_stop_the_review(tmp_path: Path) -> None:
+    corrections = tmp_path / "corrections.xlsx"
+    corrections.write_text("это не книга Excel", encoding="utf-8")
+    path, counts = written(tmp_path, corrections=corrections)
+    assert counts == {"fields": 3, "decisions": 2}
+    assert load_workbook(path).sheetnames == ["Реквизиты", "Сопоставление"]
