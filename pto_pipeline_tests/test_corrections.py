@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from openpyxl import Workbook, load_workbook
 
 from pto_pipeline.domain import tables
@@ -145,6 +144,7 @@ def test_russian_labels_and_keys_both_accepted(tmp_path: Path) -> None:
         ("a.pdf", "issue_date"): D(2026, 3, 5),
         ("b.pdf", "issue_date"): D(2026, 3, 7),
         ("b.pdf", "quantity"): 12.5,
+        ("b.pdf", "unit"): "м3",  # typed with the quantity
         ("b.pdf", "doc_type"): "conformity_declaration",
     }
     assert (
@@ -297,11 +297,6 @@ def test_same_field_two_values_applies_neither_same_value_twice_is_fine(tmp_path
     assert "строка 3" in message and "строке 2" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_contradictions drops only the first row and the differing ones: a third row "
-    "repeating the first value is still applied although the field is contradictory",
-)
 def test_contradiction_drops_every_row_of_the_field(tmp_path: Path) -> None:
     path = book(
         tmp_path / "c.xlsx",
@@ -524,11 +519,6 @@ def test_header_below_a_title_row_gives_sheet_row_numbers(tmp_path: Path) -> Non
     assert "строка 5" in only_stale(result)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_contradictions compares file names as typed; two names of one document "
-    "(bare name and inbox path) with different values are not caught and the last row wins",
-)
 def test_two_values_under_two_names_of_one_document_apply_neither(tmp_path: Path) -> None:
     path = book(
         tmp_path / "c.xlsx",
@@ -546,11 +536,6 @@ def test_two_values_under_two_names_of_one_document_apply_neither(tmp_path: Path
     assert out.iloc[0]["doc_number"] == "123"  # as read
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="resolve_decisions: a pair confirmed under one name of the document and rejected "
-    "under another is not reported; the later row silently wins",
-)
 def test_pair_decided_both_ways_under_two_file_names_is_reported(tmp_path: Path) -> None:
     path = book(
         tmp_path / "c.xlsx",
@@ -580,11 +565,6 @@ def test_quantity_correction_replaces_the_quantity(tmp_path: Path) -> None:
     assert out.iloc[0]["unit"] == "м3"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="corrections.parse_value drops the unit typed with a quantity («20 м3»): the "
-    "document keeps its unread unit, so the quantity still cannot be compared",
-)
 def test_unit_typed_with_the_quantity_is_not_lost(tmp_path: Path) -> None:
     path = book(tmp_path / "c.xlsx", [["a.pdf", "количество", "20 м3", ""]])
     out, findings = apply_field_corrections(

@@ -111,11 +111,6 @@ def test_another_brand_of_one_trade_name_rejects() -> None:
     assert "UNCONFIRMED_MATCH" not in codes(findings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="materials._brand_state: a brand written without quotes on one side is not a brand, "
-    "so «Техноэласт ХПП» vs an unquoted Техноэласт ЭПП is a candidate, not a conflict",
-)
 @pytest.mark.parametrize(
     ("register_name", "product"),
     [
@@ -319,11 +314,6 @@ def test_batch_the_engineer_puts_on_another_act_goes_there_once() -> None:
     assert coverage["decided_by"].tolist() == ["rules", "engineer"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="matching._identity_key is (type, number, date, batch) only: passports of two "
-    "suppliers that number per day (№ 12 of 05.03) are merged as one scan, dropping one",
-)
 def test_same_number_and_date_for_other_products_are_two_documents() -> None:
     lines = materials(
         ("1", "Бетон В25", 20, "м3"), ("1", "Песок для строительных работ ГОСТ 8736-2014", 10, "м3")

@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -408,11 +407,6 @@ def test_unreadable_corrections_file_does_not_stop_the_review(tmp_path: Path) ->
     assert load_workbook(path).sheetnames == ["Реквизиты", "Сопоставление"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review.field_rows checks only a family's required fields, and the fallback "
-    "family `other` requires none: an unclassified needs_review document is never listed",
-)
 def test_unclassified_document_asks_for_its_type(tmp_path: Path) -> None:
     unclassified = document(
         "s9",

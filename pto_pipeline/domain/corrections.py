@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from openpyxl import load_workbook
@@ -73,6 +74,17 @@ DOC_TYPE_NAMES = {
     "refusal_letter": "отказное письмо",
     "test_report": "протокол испытаний",
     "other": "другой документ",
+}
+# What engineers call the types (first words): «паспорт» is a batch document.
+DOC_TYPE_WORDS = {
+    "паспорт": "quality_document",
+    "сертификат качества": "quality_document",
+    "документ о качестве": "quality_document",
+    "сертификат": "conformity_certificate",
+    "декларация": "conformity_declaration",
+    "отказное": "refusal_letter",
+    "письмо": "refusal_letter",
+    "протокол": "test_report",
 }
 DATE_FIELDS = ("issue_date", "valid_from", "valid_to")
 # «Значение» saying that the document has no such field (an empty cell says it too, except
@@ -243,6 +255,9 @@ def _read_fields(rows: list[list[object]], result: Corrections) -> None:
             continue
         comment = cell_text(record.get("comment"))
         result.fields.append(FieldCorrection(file, key, value, row, comment))
+        unit = _typed_unit(key, raw_value)
+        if unit:  # «20 м3»: the unit typed with the quantity is an answer too
+            result.fields.append(FieldCorrection(file, "unit", unit, row, comment))
 
 
 def _read_decisions(rows: list[list[object]], result: Corrections) -> None:
@@ -274,39 +289,54 @@ def _read_decisions(rows: list[list[object]], result: Corrections) -> None:
 
 
 def _contradictions(result: Corrections) -> None:
-    """The same pair decided both ways, or a field given two values: neither is applied."""
-    seen: dict[tuple, MatchDecision] = {}
+    """The same pair decided both ways, or a field given two values: none of it applies."""
+    result.decisions, found = drop_contradictions(
+        result.decisions,
+        lambda d: (fold(d.act_number), fold(d.material), fold(d.file)),
+        lambda d: d.confirm,
+        DECISIONS_SHEET,
+    )
+    result.findings += found
+    result.fields, found = drop_contradictions(
+        result.fields, lambda f: (fold(f.file), f.field), lambda f: f.value, FIELDS_SHEET
+    )
+    result.findings += found
+
+
+T = TypeVar("T", FieldCorrection, MatchDecision)
+
+
+def drop_contradictions(
+    items: list[T], key: Callable[[T], object], value: Callable[[T], object], sheet: str
+) -> tuple[list[T], list[Finding]]:
+    """Items whose key has one value; every row of a key given several values is dropped."""
+    groups: dict[object, list[T]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    findings: list[Finding] = []
     dropped: set[int] = set()
-    for decision in result.decisions:
-        key = (fold(decision.act_number), fold(decision.material), fold(decision.file))
-        first = seen.setdefault(key, decision)
-        if first.confirm != decision.confirm:
-            dropped.update({first.row, decision.row})
-            result.findings.append(
-                stale(
-                    DECISIONS_SHEET,
-                    decision.row,
-                    f"противоречит строке {first.row} "
-                    "(одна пара и подтверждена, и отклонена) — обе строки не применены",
-                )
-            )
-    result.decisions = [d for d in result.decisions if d.row not in dropped]
-    values: dict[tuple, FieldCorrection] = {}
-    dropped = set()
-    for item in result.fields:
-        key = (fold(item.file), item.field)
-        first = values.setdefault(key, item)
-        if first.value != item.value:
-            dropped.update({first.row, item.row})
-            result.findings.append(
-                stale(
-                    FIELDS_SHEET,
-                    item.row,
-                    f"другое значение того же поля, что в строке "
-                    f"{first.row} — обе строки не применены",
-                )
-            )
-    result.fields = [f for f in result.fields if f.row not in dropped]
+    for group in groups.values():
+        if len({repr(value(item)) for item in group}) < 2:
+            continue
+        rows = sorted(item.row for item in group)
+        dropped.update(rows)
+        what = (
+            "одна пара и подтверждена, и отклонена"
+            if sheet == DECISIONS_SHEET
+            else ("одному полю одного документа даны разные значения")
+        )
+        # One finding at the last row, naming the rows it contradicts.
+        others = ", ".join(str(r) for r in rows[:-1])
+        findings.append(
+            stale(sheet, rows[-1], f"противоречит строке {others} ({what}) — ни одна не применена")
+        )
+    return [item for item in items if item.row not in dropped], findings
+
+
+def _typed_unit(key: str, raw: object) -> str:
+    if key != "quantity" or parse_value(key, raw) is None:
+        return ""
+    return parse_cell_quantity(raw)[1]
 
 
 def parse_value(key: str, raw: object) -> object:
@@ -319,9 +349,12 @@ def parse_value(key: str, raw: object) -> object:
         number, _unit = parse_cell_quantity(raw)
         return number
     if key == "doc_type":
-        text = cell_text(raw).lower()
+        text = cell_text(raw).lower().replace("ё", "е")
         for code, name in DOC_TYPE_NAMES.items():
             if text in (code, name) or header_key(text) == header_key(name):
+                return code
+        for words, code in DOC_TYPE_WORDS.items():  # longest phrases first in the table
+            if text.startswith(words):
                 return code
         raise CellError(
             f"«{cell_text(raw)}» — неизвестный тип; допустимы: "
@@ -385,13 +418,25 @@ def apply_field_corrections(
     if documents.empty or not corrections.fields:
         return documents, findings
     names = document_ids_by_file(files, documents)
-    by_doc: dict[str, list[FieldCorrection]] = {}
+    resolved: list[tuple[str, FieldCorrection]] = []
     for item in corrections.fields:
         doc_id, problem = resolve_file(item.file, names, FIELDS_SHEET, item.row)
         if problem:
             findings.append(problem)
         elif doc_id:
-            by_doc.setdefault(doc_id, []).append(item)
+            resolved.append((doc_id, item))
+    # Two names of one document (another folder, a second upload) may disagree.
+    doc_of = {item.row: doc_id for doc_id, item in resolved}
+    kept, found = drop_contradictions(
+        [item for _, item in resolved],
+        lambda f: (doc_of[f.row], f.field),
+        lambda f: f.value,
+        FIELDS_SHEET,
+    )
+    findings += found
+    by_doc: dict[str, list[FieldCorrection]] = {}
+    for item in kept:
+        by_doc.setdefault(doc_of[item.row], []).append(item)
     documents = documents.copy().astype(object)
     for index, row in documents.iterrows():
         items = by_doc.get(str(row["document_id"]))
@@ -455,6 +500,7 @@ def resolve_decisions(
     for row in materials.itertuples():
         key = (fold(cell_text(row.act_number)), fold(cell_text(row.material)))
         lines.setdefault(key, []).append((cell_text(row.act_number), int(row.line_no)))
+    resolved: dict[int, tuple[list[tuple[str, int]], str]] = {}
     for item in corrections.decisions:
         keys = lines.get((fold(item.act_number), fold(item.material)))
         if not keys:
@@ -470,6 +516,17 @@ def resolve_decisions(
         if problem:
             findings.append(problem)
             continue
+        resolved[item.row] = (keys, str(doc_id))
+    # One pair decided both ways under two names of its document applies neither way.
+    kept, found = drop_contradictions(
+        [d for d in corrections.decisions if d.row in resolved],
+        lambda d: (tuple(resolved[d.row][0]), resolved[d.row][1]),
+        lambda d: d.confirm,
+        DECISIONS_SHEET,
+    )
+    findings += found
+    for item in kept:
+        keys, doc_id = resolved[item.row]
         for key in keys:
-            decisions[(key, str(doc_id))] = item.confirm
+            decisions[(key, doc_id)] = item.confirm
     return decisions, findings

@@ -312,11 +312,14 @@ def _scope_profiles(
 
 
 def _identity_key(doc: Doc) -> tuple | None:
-    """Type, number, date and (for a batch) batch; None when too little was read to tell."""
+    """Type, number, date, kind of product and (for a batch) batch; None when too little
+    was read to tell. Plants number passports per day: № 12 of one date from a concrete
+    plant and from a quarry are two documents."""
     if not doc.doc_number or doc.date is None:
         return None
     batch = fold(doc.batch_number) if doc.doc_type == BATCH_TYPE else ""
-    return (doc.doc_type, re.sub(r"[^0-9A-ZА-Я]", "", fold(doc.doc_number)), doc.date, batch)
+    number = re.sub(r"[^0-9A-ZА-Я]", "", fold(doc.doc_number))
+    return (doc.doc_type, number, doc.date, doc.profile.kind, batch)
 
 
 def _preference(doc: Doc) -> tuple:

@@ -17,6 +17,7 @@ Three views of the text are used because people and OCR mix alphabets:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -177,6 +178,8 @@ class MaterialProfile:
     families: frozenset[str] = frozenset()
     trade_names: frozenset[str] = frozenset()
     tokens: frozenset[str] = frozenset()  # words and numbers, upper case, Cyrillic
+    # the same in text order, each with whether it is written as a code (ЭПП, 01, ХПП)
+    token_seq: tuple[tuple[str, bool], ...] = ()
     name_key: str = ""  # the name without standards and units, for near-identity
 
     def attributes(self) -> set[str]:
@@ -440,11 +443,25 @@ def profile(text: str, extra_standard: str | None = None) -> MaterialProfile:
         families=detect_families(name_cyr, kind),
         trade_names=detect_trade_names(name_cyr),
         tokens=frozenset(_TOKEN.findall(cyr)),
+        token_seq=_token_sequence(text),
         name_key=_name_key(name_cyr),
     )
 
 
 _TOKEN = re.compile(r"[0-9A-ZА-Я]+")
+_CASED_TOKEN = re.compile(r"[0-9A-Za-zА-Яа-яЁё]+")
+
+
+def _token_sequence(text: str) -> tuple[tuple[str, bool], ...]:
+    """Tokens in order; a code is digits or a short all-capitals word (ЭПП, ХПП, 01)."""
+    base = unicodedata.normalize("NFKC", text)
+    return tuple(
+        (
+            to_cyrillic_lookalikes(token.upper()).replace("Ё", "Е"),
+            token.isdigit() or (token.isupper() and len(token) <= 5),
+        )
+        for token in _CASED_TOKEN.findall(base)
+    )
 
 
 def _name_key(cyr: str) -> str:
@@ -495,6 +512,29 @@ def _brand_state(line: MaterialProfile, doc: MaterialProfile) -> str:
     return "partial"
 
 
+def _anchors(line: MaterialProfile, doc: MaterialProfile) -> set[str]:
+    """Long words of quoted brands and shared trade names: where a product's code follows."""
+    words = {t for b in (*line.brands, *doc.brands) for t in _brand_tokens(b) if len(t) >= 5}
+    return words | (line.trade_names & doc.trade_names)
+
+
+def _code_after(anchor: str, sequence: tuple[tuple[str, bool], ...]) -> str | None:
+    for (token, _), (following, is_code) in itertools.pairwise(sequence):
+        if token == anchor or (len(token) >= 5 and fuzz.ratio(anchor, token) >= 85):
+            return following if is_code else None
+    return None
+
+
+def _variant_conflict(line: MaterialProfile, doc: MaterialProfile) -> str:
+    """«Техноэласт ЭПП» ≠ «Техноэласт ХПП», quoted or not: the codes after one name differ."""
+    for anchor in sorted(_anchors(line, doc)):
+        ours, theirs = _code_after(anchor, line.token_seq), _code_after(anchor, doc.token_seq)
+        if ours and theirs and ours != theirs:
+            name = anchor.capitalize()
+            return f"торговая марка {name} {theirs} ≠ {name} {ours}"
+    return ""
+
+
 def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], list[str]]:
     """(agreeing attribute labels, conflict descriptions) for attributes on both sides."""
     agreed: list[str] = []
@@ -510,7 +550,10 @@ def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], 
         else:
             conflicts.append(f"{ATTRIBUTE_LABELS[name]} {doc.display(name)} ≠ {line.display(name)}")
     brand = _brand_state(line, doc)
-    if brand == "agree":
+    variant = _variant_conflict(line, doc) if brand != "conflict" else ""
+    if variant:
+        conflicts.append(variant)
+    elif brand == "agree":
         agreed.append(line.display("brand") or doc.display("brand"))
     elif brand == "conflict":
         conflicts.append(f"торговая марка {doc.display('brand')} ≠ {line.display('brand')}")

@@ -83,9 +83,11 @@ def field_rows(documents: pd.DataFrame) -> list[dict]:
     """Doubtful fields of documents in needs_review: missing required ones, low confidence."""
     labels = cx.field_labels()
     threshold = common().review_threshold
+    fallback = {f.name for f in families() if f.fallback}
     # the fields the grading checks (extraction.extract._status): type, then the required
+    # (an unrecognised type — the fallback family — is the first thing to answer)
     required = {
-        f.name: set(f.required) | (set() if f.fallback else {"doc_type"}) for f in families()
+        f.name: {"doc_type"} if f.fallback else set(f.required) | {"doc_type"} for f in families()
     }
     rows = []
     for doc in documents.to_dict("records"):
@@ -98,7 +100,8 @@ def field_rows(documents: pd.DataFrame) -> list[dict]:
             value = doc.get(key)
             blank = value is None or (isinstance(value, float) and value != value)
             low = not blank and confidence.get(key, 1.0) < threshold
-            if key in corrected or key not in needed or not (blank or low):
+            unknown_type = key == "doc_type" and str(doc.get("family")) in fallback
+            if key in corrected or key not in needed or not (blank or low or unknown_type):
                 continue
             rows.append(
                 {
