@@ -271,7 +271,7 @@ def _answer_review(review: Path, truth: list[dict], confirm: dict[tuple[str, str
     matches = workbook["Сопоставление"]
     for row in matches.iter_rows(min_row=2):
         act, material, file = row[0].value, row[1].value, row[2].value
-        if confirm.get((act, material)) == file:
+        if file and confirm.get((act, material)) == file:
             row[3].value = "подтвердить"
             answered += 1
     workbook.save(review)
