@@ -976,3 +976,25 @@ def test_labelled_issue_date_under_a_declaration_line_is_the_documents_own():
         "Постановлением Правительства\nРоссийской Федерации от 23.12.2021 № 2425\n"
     )
     assert extract_document(letter).fields["issue_date"] == date(2026, 1, 6)
+
+
+def test_a_properties_table_before_the_product_is_never_the_product_or_the_quantity():
+    # A passport that opens with its properties table (layouts of other suppliers do):
+    # «Наименование показателя» is a column title, «Масса 1 м²» a property per unit.
+    text = (
+        "ООО «Кровля-Юг»\n"
+        "ПАСПОРТ КАЧЕСТВА № 531/26\n"
+        "от 28.04.2026\n"
+        "Наименование показателя Норма Фактическое значение\n"
+        "Масса 1 м², кг 5,0±0,25 5,1\n"
+        "Разрывная сила при растяжении, Н не менее 600 712\n"
+        "Продукция: Материал рулонный гидроизоляционный наплавляемый «Бикрост ХПП»\n"
+        "Изготовлена по: СТО 72746455-3.1.11-2015\n"
+        "Партия №: 383/26\n"
+        "Отгружено: 60 м2\n"
+    )
+    fields = extract_document(text, 0.9).fields
+    assert fields["product_name"] == (
+        "Материал рулонный гидроизоляционный наплавляемый «Бикрост ХПП»"
+    )
+    assert (fields["quantity"], fields["unit"]) == (60.0, "м2")
