@@ -332,8 +332,12 @@ def _preference(doc: Doc) -> tuple:
     )
 
 
-def merge_duplicates(docs: list[Doc]) -> tuple[list[Doc], list[Finding]]:
-    """Keep one document per identity; the other scans become DUPLICATE_DOCUMENT (info)."""
+def merge_duplicates(docs: list[Doc]) -> tuple[list[Doc], dict[str, str], list[Finding]]:
+    """Keep one document per identity; the other scans become DUPLICATE_DOCUMENT (info).
+
+    Returns the kept documents, each dropped scan's id -> the id of the scan kept for it,
+    and the findings.
+    """
     groups: dict[tuple, list[Doc]] = defaultdict(list)
     kept: list[Doc] = []
     for doc in docs:
@@ -343,13 +347,15 @@ def merge_duplicates(docs: list[Doc]) -> tuple[list[Doc], list[Finding]]:
         else:
             groups[key].append(doc)
     findings = []
+    representative: dict[str, str] = {}
     for group in groups.values():
         best, *others = sorted(group, key=_preference)
         kept.append(best)
         for other in others:
             findings.append(_duplicate_finding(best, other))
+            representative[other.document_id] = best.document_id
     order = {d.document_id: i for i, d in enumerate(docs)}
-    return sorted(kept, key=lambda d: order[d.document_id]), findings
+    return sorted(kept, key=lambda d: order[d.document_id]), representative, findings
 
 
 def _duplicate_finding(kept: Doc, other: Doc) -> Finding:
@@ -456,9 +462,7 @@ def _decided(comparison: Comparison, decision: bool | None) -> Comparison | None
         return comparison
     if not decision:
         return None
-    return Comparison(
-        True, max(comparison.score, 1.0), comparison.text_score, comparison.agreed, (), _CONFIRMED
-    )
+    return Comparison(True, 1.0, comparison.text_score, comparison.agreed, (), _CONFIRMED)
 
 
 def _evaluate(lines: list[Line], docs: list[Doc], decisions: Decisions) -> Evaluation:
@@ -745,8 +749,12 @@ def match_materials(
     (line key, document_id); a duplicate scan's decision applies to its document.
     """
     lines = _lines(works, materials)
-    docs, findings = merge_duplicates(_docs(documents))
-    evaluation = _evaluate(lines, docs, _onto_kept(decisions or {}, docs, documents))
+    docs, representative, findings = merge_duplicates(_docs(documents))
+    # A decision naming a duplicate scan applies to the scan that represents it.
+    decisions = {
+        (line, representative.get(doc, doc)): v for (line, doc), v in (decisions or {}).items()
+    }
+    evaluation = _evaluate(lines, docs, decisions)
 
     rows: list[dict] = []
     listed_ids: set[str] = set()
@@ -786,20 +794,3 @@ def match_materials(
         return tables.empty(columns), findings
     coverage = pd.DataFrame(rows, columns=columns).astype(object)
     return coverage.where(coverage.notna(), None), findings
-
-
-def _onto_kept(decisions: Decisions, kept: list[Doc], documents: pd.DataFrame) -> Decisions:
-    """Decisions naming a duplicate scan apply to the scan that represents it."""
-    if not decisions:
-        return decisions
-    kept_ids = {d.document_id for d in kept}
-    by_id = {d.document_id: d for d in _docs(documents)}
-    representative = {}
-    for doc_id, doc in by_id.items():
-        key = _identity_key(doc)
-        if doc_id in kept_ids or key is None:
-            continue
-        for other in kept:
-            if _identity_key(other) == key:
-                representative[doc_id] = other.document_id
-    return {(line, representative.get(doc, doc)): v for (line, doc), v in decisions.items()}
