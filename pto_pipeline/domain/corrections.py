@@ -25,6 +25,7 @@ from openpyxl import load_workbook
 from pto_pipeline.domain.extraction import grade
 from pto_pipeline.domain.extraction.rules import common, families
 from pto_pipeline.domain.findings import Finding
+from pto_pipeline.domain.matching import DOC_TYPE_RU
 from pto_pipeline.domain.register import (
     CellError,
     cell_text,
@@ -67,14 +68,8 @@ _DECISION_WORDS = {
     "нет": False,
     "reject": False,
 }
-DOC_TYPE_NAMES = {
-    "conformity_certificate": "сертификат соответствия",
-    "conformity_declaration": "декларация о соответствии",
-    "quality_document": "документ о качестве",
-    "refusal_letter": "отказное письмо",
-    "test_report": "протокол испытаний",
-    "other": "другой документ",
-}
+# The acts' names of the types; «документ» alone would be no answer for `other`.
+DOC_TYPE_NAMES = {**DOC_TYPE_RU, "other": "другой документ"}
 # What engineers call the types (first words): «паспорт» is a batch document.
 DOC_TYPE_WORDS = {
     "паспорт": "quality_document",

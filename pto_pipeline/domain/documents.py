@@ -17,12 +17,11 @@ import pandas as pd
 from pto_pipeline.domain import llm
 from pto_pipeline.domain.extraction import extract_document, grade, split_pages
 from pto_pipeline.domain.findings import Finding
+from pto_pipeline.domain.matching import SHARED_TYPES
 from pto_pipeline.domain.materials import product_scope
 from pto_pipeline.domain.tables import DOCUMENT_COLUMNS, REQUISITE_FIELDS
 
 STAGE = "requisites"
-# Documents that may cover several products: their scope lines are matched too.
-_SCOPED_TYPES = frozenset({"conformity_certificate", "conformity_declaration", "refusal_letter"})
 
 
 def build_documents(
@@ -100,7 +99,8 @@ def _document_row(
         "field_confidence": json.dumps(confidence, ensure_ascii=False, sort_keys=True),
         "family": req.family,
         "product_scope": json.dumps(
-            product_scope(text) if fields.get("doc_type") in _SCOPED_TYPES else [],
+            # a shared document may cover several products: its scope lines are matched too
+            product_scope(text) if fields.get("doc_type") in SHARED_TYPES else [],
             ensure_ascii=False,
         ),
         "corrected_fields": None,
