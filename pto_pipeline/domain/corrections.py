@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -143,9 +143,8 @@ def read_corrections(path: Path) -> Corrections:
     if not path.is_file():
         return result
     try:
-        # data_only=False: a value typed as `=…` is kept as the text the engineer typed.
-        workbook = load_workbook(path, data_only=False, read_only=True)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        sheets = load_sheets(path)
+    except UNREADABLE as exc:
         result.findings.append(
             Finding(
                 "STALE_CORRECTION",
@@ -156,14 +155,6 @@ def read_corrections(path: Path) -> Corrections:
             )
         )
         return result
-    try:
-        sheets = {
-            ws.title.strip(): [list(r) for r in ws.iter_rows(values_only=True)]
-            for ws in workbook.worksheets
-        }
-    finally:
-        workbook.close()
-    by_key = {header_key(name): name for name in sheets}
     for name in sheets:
         key = header_key(name)
         if key not in (header_key(FIELDS_SHEET), header_key(DECISIONS_SHEET)):
@@ -174,23 +165,44 @@ def read_corrections(path: Path) -> Corrections:
                     f"неизвестный лист; ожидаются «{FIELDS_SHEET}» и «{DECISIONS_SHEET}»",
                 )
             )
-    fields_rows = sheets.get(by_key.get(header_key(FIELDS_SHEET), ""))
+    fields_rows = sheet_rows(sheets, FIELDS_SHEET)
     if fields_rows is not None:
         _read_fields(fields_rows, result)
-    decision_rows = sheets.get(by_key.get(header_key(DECISIONS_SHEET), ""))
+    decision_rows = sheet_rows(sheets, DECISIONS_SHEET)
     if decision_rows is not None:
         _read_decisions(decision_rows, result)
     _contradictions(result)
     return result
 
 
-def _header(
-    rows: list[list[object]],
-    aliases: dict[str, list[str]],
-    required: Iterable[str],
-    sheet: str,
-    result: Corrections,
-) -> tuple[int, dict[str, int]] | None:
+# What openpyxl raises for a file that is not a readable workbook.
+UNREADABLE = (zipfile.BadZipFile, OSError, ValueError, KeyError)
+Rows = list[list[object]]
+Header = tuple[int, dict[str, int]]  # position of the header row, key -> column
+
+
+def load_sheets(path: Path) -> dict[str, Rows]:
+    """Every sheet's rows of cell values by its title; raises one of UNREADABLE."""
+    # data_only=False: a value typed as `=…` is kept as the text the engineer typed.
+    workbook = load_workbook(path, data_only=False, read_only=True)
+    try:
+        return {
+            ws.title.strip(): [list(r) for r in ws.iter_rows(values_only=True)]
+            for ws in workbook.worksheets
+        }
+    finally:
+        workbook.close()
+
+
+def sheet_rows(sheets: dict[str, Rows], title: str) -> Rows | None:
+    """The sheet whose title matches `title` loosely (case, spaces), if any."""
+    return next(
+        (rows for name, rows in sheets.items() if header_key(name) == header_key(title)), None
+    )
+
+
+def find_header(rows: Rows, aliases: dict[str, list[str]]) -> Header | None:
+    """The first of the top rows that names two columns or more; a column's first title wins."""
     index = {header_key(a): key for key, names in aliases.items() for a in names}
     for position, cells in enumerate(rows[:10]):
         columns: dict[str, int] = {}
@@ -199,23 +211,36 @@ def _header(
             if key and key not in columns:
                 columns[key] = col
         if len(columns) >= 2:
-            absent = [k for k in required if k not in columns]
-            if absent:
-                names = ", ".join(f"«{aliases[k][0].capitalize()}»" for k in absent)
-                result.findings.append(stale(sheet, position + 1, f"нет столбцов {names}"))
-                return None
             return position, columns
-    result.findings.append(stale(sheet, None, "не найдена строка заголовков"))
     return None
 
 
-def _records(rows: list[list[object]], header: tuple[int, dict[str, int]]):
+def records(rows: Rows, header: Header) -> Iterator[tuple[int, dict[str, object]]]:
+    """(sheet row number, key -> value) for every row under the header that is not blank."""
     position, columns = header
     for number, cells in enumerate(rows[position + 1 :], start=position + 2):
         record = {k: cells[c] if c < len(cells) else None for k, c in columns.items()}
-        if all(cell_text(v) == "" for k, v in record.items() if k != "comment"):
-            continue
-        yield number, record
+        if any(cell_text(v) != "" for v in record.values()):
+            yield number, record
+
+
+def _header(
+    rows: Rows,
+    aliases: dict[str, list[str]],
+    required: Iterable[str],
+    sheet: str,
+    result: Corrections,
+) -> Header | None:
+    header = find_header(rows, aliases)
+    if header is None:
+        result.findings.append(stale(sheet, None, "не найдена строка заголовков"))
+        return None
+    absent = [k for k in required if k not in header[1]]
+    if absent:
+        names = ", ".join(f"«{aliases[k][0].capitalize()}»" for k in absent)
+        result.findings.append(stale(sheet, header[0] + 1, f"нет столбцов {names}"))
+        return None
+    return header
 
 
 def _read_fields(rows: list[list[object]], result: Corrections) -> None:
@@ -224,7 +249,7 @@ def _read_fields(rows: list[list[object]], result: Corrections) -> None:
         return
     by_name = {header_key(v): k for k, v in field_labels().items()}
     by_name.update({header_key(k): k for k in REQUISITE_FIELDS})
-    for row, record in _records(rows, header):
+    for row, record in records(rows, header):
         file, raw_field = cell_text(record.get("file")), cell_text(record.get("field"))
         raw_value, read = record.get("value"), cell_text(record.get("read"))
         if cell_text(raw_value) == "" and (read or not file):
@@ -260,7 +285,7 @@ def _read_decisions(rows: list[list[object]], result: Corrections) -> None:
     header = _header(rows, DECISION_ALIASES, required, DECISIONS_SHEET, result)
     if header is None:
         return
-    for row, record in _records(rows, header):
+    for row, record in records(rows, header):
         raw = cell_text(record.get("decision"))
         if not raw:
             continue  # not answered yet

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -181,38 +181,22 @@ def _earlier_answers(path: Path) -> tuple[list[dict], list[dict]]:
     if not path.is_file():
         return [], []
     try:
-        workbook = load_workbook(path, data_only=False, read_only=True)
+        sheets = cx.load_sheets(path)
     except Exception:  # noqa: BLE001 - an unreadable file is reported by read_corrections
         return [], []
-    try:
-        sheets = {
-            header_key(ws.title): [list(r) for r in ws.iter_rows(values_only=True)]
-            for ws in workbook.worksheets
-        }
-    finally:
-        workbook.close()
-    fields = _sheet_rows(sheets.get(header_key(cx.FIELDS_SHEET), []), cx.FIELD_ALIASES)
-    decisions = _sheet_rows(sheets.get(header_key(cx.DECISIONS_SHEET), []), cx.DECISION_ALIASES)
+    fields = _typed_rows(cx.sheet_rows(sheets, cx.FIELDS_SHEET), cx.FIELD_ALIASES)
+    decisions = _typed_rows(cx.sheet_rows(sheets, cx.DECISIONS_SHEET), cx.DECISION_ALIASES)
     fields = [r for r in fields if cell_text(r.get("value")) or not cell_text(r.get("read"))]
     decisions = [r for r in decisions if cell_text(r.get("decision"))]
     return fields, decisions
 
 
-def _sheet_rows(rows: list[list[object]], aliases: dict[str, list[str]]) -> list[dict]:
-    index = {header_key(a): key for key, names in aliases.items() for a in names}
-    for position, cells in enumerate(rows[:10]):
-        columns = {index[header_key(v)]: c for c, v in enumerate(cells) if header_key(v) in index}
-        if len(columns) >= 2:
-            out = []
-            for cells_below in rows[position + 1 :]:
-                record = {
-                    k: cell_text(cells_below[c]) if c < len(cells_below) else ""
-                    for k, c in columns.items()
-                }
-                if any(record.values()):
-                    out.append(record)
-            return out
-    return []
+def _typed_rows(rows: cx.Rows | None, aliases: dict[str, list[str]]) -> list[dict]:
+    """The sheet's rows under its header as the text the engineer typed."""
+    header = cx.find_header(rows or [], aliases)
+    if header is None:
+        return []
+    return [{k: cell_text(v) for k, v in record.items()} for _, record in cx.records(rows, header)]
 
 
 def _merge(generated: list[dict], earlier: list[dict], key_fields: tuple[str, ...]) -> list[dict]:
