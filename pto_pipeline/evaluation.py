@@ -53,17 +53,24 @@ def extract_corpus(
     for path in sorted(p for p in files_dir.rglob("*") if p.is_file()):
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
         sources.append(ocr.SourceFile(sha, path.relative_to(files_dir).as_posix(), path))
-    tasks, failed = ocr.plan_pages(sources)
-    config = ocr.OcrConfig(lang=lang, cache_dir=cache_dir)
-    rows = ocr.run_pages(tasks, config, workers)
-    pages = pd.DataFrame(failed + rows, columns=[*PAGE_COLUMNS, "cached"])
-    documents, _ = build_documents(pages.drop(columns=["cached"]))
+    documents, pages = read_documents(sources, workers, lang, cache_dir)
     keep = ["source_file", "first_page", "last_page", "status", *REQUISITE_FIELDS]
     predicted = [
         {k: (None if _is_missing(v) else v) for k, v in rec.items()}
         for rec in documents[keep].to_dict("records")
     ]
-    return predicted, len(tasks)
+    return predicted, pages
+
+
+def read_documents(
+    sources: list[ocr.SourceFile], workers: int, lang: str, cache_dir: Path | None
+) -> tuple[pd.DataFrame, int]:
+    """Requisites of the files, read as the `ocr_text` and `requisites` assets read them."""
+    tasks, failed = ocr.plan_pages(sources)
+    rows = ocr.run_pages(tasks, ocr.OcrConfig(lang=lang, cache_dir=cache_dir), workers)
+    pages = pd.DataFrame(failed + rows, columns=[*PAGE_COLUMNS, "cached"])
+    documents, _ = build_documents(pages.drop(columns=["cached"]))
+    return documents, len(tasks)
 
 
 def _is_missing(value: object) -> bool:
@@ -127,10 +134,7 @@ def project_coverage(
         ocr.SourceFile(row.sha256, row.source_file, data_dir / row.stored_path)
         for row in processed.itertuples()
     ]
-    tasks, failed = ocr.plan_pages(sources)
-    rows = ocr.run_pages(tasks, ocr.OcrConfig(lang=lang, cache_dir=cache_dir), workers)
-    pages = pd.DataFrame(failed + rows, columns=[*PAGE_COLUMNS, "cached"])
-    documents, _ = build_documents(pages.drop(columns=["cached"]))
+    documents, _ = read_documents(sources, workers, lang, cache_dir)
     works, materials, _ = read_register(project_dir)
     coverage, _ = match_materials(works, materials, documents)
     return coverage
