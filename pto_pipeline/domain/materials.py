@@ -535,8 +535,11 @@ def _variant_conflict(line: MaterialProfile, doc: MaterialProfile) -> str:
     return ""
 
 
-def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], list[str]]:
-    """(agreeing attribute labels, conflict descriptions) for attributes on both sides."""
+def _conflicts(
+    line: MaterialProfile, doc: MaterialProfile, brand: str
+) -> tuple[list[str], list[str]]:
+    """(agreeing attribute labels, conflict descriptions) for attributes on both sides;
+    `brand` is `_brand_state` of the pair."""
     agreed: list[str] = []
     conflicts: list[str] = []
     for name in [n for n in line.numeric if n in doc.numeric]:
@@ -549,7 +552,6 @@ def _conflicts(line: MaterialProfile, doc: MaterialProfile) -> tuple[list[str], 
             agreed.append(line.display(name))
         else:
             conflicts.append(f"{ATTRIBUTE_LABELS[name]} {doc.display(name)} ≠ {line.display(name)}")
-    brand = _brand_state(line, doc)
     variant = _variant_conflict(line, doc) if brand != "conflict" else ""
     if variant:
         conflicts.append(variant)
@@ -591,7 +593,7 @@ def _family_conflict(line: MaterialProfile, doc: MaterialProfile) -> str:
     return f"продукция: {names[0]} ≠ {names[1]}"
 
 
-def _identity_evidence(line: MaterialProfile, doc: MaterialProfile) -> list[str]:
+def _identity_evidence(line: MaterialProfile, doc: MaterialProfile, brand: str) -> list[str]:
     """Positive evidence that the document is for this very product (Russian labels)."""
     rules = product_rules()
     evidence: list[str] = []
@@ -600,9 +602,9 @@ def _identity_evidence(line: MaterialProfile, doc: MaterialProfile) -> list[str]
     for name in sorted(line.grades() & doc.grades()):
         if name == "mark" or (same_kind and (primary is None or name in primary)):
             evidence.append(f"{ATTRIBUTE_LABELS[name]} {line.display(name)}")
-    if _brand_state(line, doc) == "agree":
+    if brand == "agree":
         evidence.append(f"торговая марка {line.display('brand') or doc.display('brand')}")
-    elif line.trade_names & doc.trade_names and _brand_state(line, doc) == "none":
+    elif line.trade_names & doc.trade_names and brand == "none":
         shared = sorted(line.trade_names & doc.trade_names)
         evidence.append("торговое название " + ", ".join(shared))
     if line.standards & doc.standards:
@@ -678,7 +680,8 @@ def compare(
     if line.kind and doc.kind and line.kind != doc.kind:
         conflict = f"вид материала: {kind_name(doc.kind)} ≠ {kind_name(line.kind)}"
         return _rejected(text_score, [], [conflict])
-    agreed, conflicts = _conflicts(line, doc)
+    brand = _brand_state(line, doc)  # token matching: done once per pair
+    agreed, conflicts = _conflicts(line, doc, brand)
     family_conflict = _family_conflict(line, doc)
     if family_conflict:
         conflicts.insert(0, family_conflict)
@@ -688,7 +691,7 @@ def compare(
     line_attrs = len(line.attributes())
     attr_part = len(agreed) / line_attrs if line_attrs else text_score / 100
     score = round(0.5 * text_score / 100 + 0.5 * min(attr_part, 1.0), 3)
-    evidence = _identity_evidence(line, doc)
+    evidence = _identity_evidence(line, doc, brand)
     gap = _batch_gap(line, doc) if batch else set()
     same_kind = line.kind is not None and line.kind == doc.kind
     if evidence and not gap:
