@@ -6,76 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pandas as pd
 import pytest
 
-from pto_pipeline.domain import tables
 from pto_pipeline.domain.acts import _material_lines
 from pto_pipeline.domain.matching import match_materials
 from pto_pipeline.domain.materials import compare, profile
 from pto_pipeline.domain.package import _used_document_ids
+from pto_pipeline_tests.matching_frames import (
+    codes,
+    document,
+    documents,
+    line,
+    materials,
+    works,
+)
 
 D = dt.date
 ROLL = "Материал рулонный гидроизоляционный наплавляемый «Техноэласт ЭПП»"
 
 
-def works(*acts: tuple[str, dt.date, dt.date]) -> pd.DataFrame:
-    rows = [
-        {"act_number": a, "work_name": f"Работы {a}", "start_date": s, "end_date": e}
-        for a, s, e in acts
-    ]
-    return pd.DataFrame(rows, columns=tables.WORK_COLUMNS)
-
-
-def materials(*lines: tuple) -> pd.DataFrame:
-    """(act, material[, quantity, unit]) in register order."""
-    rows, counters = [], {}
-    for act, material, *rest in lines:
-        counters[act] = counters.get(act, 0) + 1
-        quantity, unit = [*rest, None, None][:2]
-        rows.append(
-            {
-                "act_number": act,
-                "material": material,
-                "quantity": quantity,
-                "unit": unit,
-                "sheet_row": len(rows) + 2,
-                "line_no": counters[act],
-            }
-        )
-    return pd.DataFrame(rows, columns=tables.MATERIAL_COLUMNS)
-
-
-def document(doc_id: str, doc_type: str, product: str, **fields) -> dict:
-    row = dict.fromkeys(tables.DOCUMENT_COLUMNS)
-    row.update(
-        document_id=doc_id,
-        sha256=doc_id,
-        source_file=f"{doc_id}.pdf",
-        doc_type=doc_type,
-        doc_number=f"№{doc_id}",
-        product_name=product,
-        status="ok",
-    )
-    row.update(fields)
-    return row
-
-
 def declaration(doc_id: str, product: str, **fields) -> dict:
     dates = {"issue_date": D(2025, 1, 1), "valid_to": D(2028, 1, 1)}
     return document(doc_id, "conformity_declaration", product, **(dates | fields))
-
-
-def documents(*rows: dict) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=tables.DOCUMENT_COLUMNS)
-
-
-def line(coverage: pd.DataFrame, act: str, line_no: int = 1) -> pd.DataFrame:
-    return coverage[(coverage["act_number"] == act) & (coverage["line_no"] == line_no)]
-
-
-def codes(findings) -> list[str]:
-    return sorted(f.code for f in findings)
 
 
 MARCH = works(("1", D(2026, 3, 1), D(2026, 3, 10)))
