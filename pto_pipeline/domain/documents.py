@@ -71,7 +71,7 @@ def _document_row(
     text = "\f".join(chunk["text"].fillna(""))
     confidences = [c for c in chunk["ocr_confidence"] if c is not None and c == c]
     ocr_confidence = round(mean(confidences), 4) if confidences else None
-    req = extract_document(text, ocr_confidence, _word_confidences(chunk))
+    req = extract_document(text, ocr_confidence, _word_confidences(chunk), _layout(chunk))
     fields, confidence = dict(req.fields), dict(req.confidence)
     status, error = req.status, req.error
     if llm_settings is not None and llm.fields_needing_llm(fields, confidence):
@@ -105,6 +105,19 @@ def _document_row(
         ),
         "corrected_fields": None,
     }
+
+
+def _layout(chunk: pd.DataFrame) -> tuple[str, list[int] | None] | None:
+    """The pages laid out as printed, with their word confidences (None: not read so)."""
+    if "layout_text" not in chunk:
+        return None
+    texts = chunk["layout_text"].fillna("").tolist()
+    if not any(t.strip() for t in texts):
+        return None
+    laid_out = chunk.rename(
+        columns={"text": "flow_text", "layout_text": "text", "word_confidences": "flow_words"}
+    ).rename(columns={"layout_word_confidences": "word_confidences"})
+    return "\f".join(texts), _word_confidences(laid_out)
 
 
 def _word_confidences(chunk: pd.DataFrame) -> list[int] | None:

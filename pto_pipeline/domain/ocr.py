@@ -31,6 +31,14 @@ import pytesseract
 from PIL import Image, ImageChops
 from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
+from pto_pipeline.domain.extraction.layout import (
+    Word,
+    layout_text,
+    pdf_words,
+    tesseract_words,
+    words_from_json,
+    words_to_json,
+)
 from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.scratch import scratch_prefix
 
@@ -74,7 +82,7 @@ class OcrConfig:
 
     @property
     def cache_tag(self) -> str:
-        return f"{tesseract_version()}|{self.lang}|pp{PREPROCESS_VERSION}"
+        return f"{tesseract_version()}|{self.lang}|pp{PREPROCESS_VERSION}|boxes1"
 
 
 @dataclass(frozen=True)
@@ -148,8 +156,9 @@ def _too_large_message() -> str:
 # --- one page (worker process) ----------------------------------------------
 
 
-def pdf_text_layer(pdf_path: str, page_index: int) -> str | None:
-    """The page's text layer when it is real text covering the page, else None."""
+def pdf_text_layer(pdf_path: str, page_index: int) -> tuple[str, str] | None:
+    """The page's text layer (in the PDF's order, and laid out as printed) when it is
+    real text covering the page, else None."""
     import pdfplumber  # local: only PDF pages need it
 
     with pdfplumber.open(pdf_path) as pdf:
@@ -167,7 +176,7 @@ def pdf_text_layer(pdf_path: str, page_index: int) -> str | None:
             )
             if covered < 0.5:
                 return None
-        return text
+        return text, layout_text(pdf_words(page.extract_words()))[0]
 
 
 def _text_layer_is_sane(text: str) -> bool:
@@ -497,6 +506,7 @@ class Recognised:
     confidence: float  # mean word confidence 0..1, weighted by word length
     words: int
     word_confidences: tuple[int, ...]  # 0..100, one per whitespace-separated word of `text`
+    boxes: tuple[Word, ...] = ()  # the words with their boxes, for the layout reading
 
 
 def run_tesseract(gray: Image.Image, config: OcrConfig) -> Recognised:
@@ -623,6 +633,7 @@ def _assemble_text(data: dict, page: int = 1) -> Recognised:
         round(confidence, 4),
         len(all_words),
         tuple(round(conf) for _, conf in all_words),
+        tuple(tesseract_words(data, page)),
     )
 
 
@@ -687,6 +698,8 @@ def _new_row(task: PageTask) -> dict:
         "status": "ok",
         "error": None,
         "word_confidences": None,
+        "layout_text": "",
+        "layout_word_confidences": None,
         "hidden_text_layer": False,
         "cached": False,
     }
@@ -712,7 +725,7 @@ def _read_without_ocr(
         layer = pdf_text_layer(task.path, task.page - 1)
         if layer is not None:
             if hidden_text_share(task.path, task.page - 1) <= HIDDEN_LAYER_SHARE:
-                row.update(text=layer, text_source="text_layer")
+                row.update(text=layer[0], layout_text=layer[1], text_source="text_layer")
                 return None
             row["hidden_text_layer"] = True  # the page is read from its pixels instead
     image = render_page(task)
@@ -720,10 +733,13 @@ def _read_without_ocr(
     cache = _cache_file(config, key)
     if cache is not None and cache.exists():
         cached = json.loads(cache.read_text(encoding="utf-8"))
+        laid_out, laid_out_confidences = layout_text(words_from_json(cached.get("words") or []))
         row.update(
             text=cached["text"],
             ocr_confidence=cached["confidence"],
             word_confidences=cached.get("word_confidences"),
+            layout_text=laid_out,
+            layout_word_confidences=laid_out_confidences,
             cached=True,
         )
         return None
@@ -732,12 +748,22 @@ def _read_without_ocr(
 
 def _store_reading(row: dict, reading: Recognised, cache: Path | None, config: OcrConfig) -> None:
     words = list(reading.word_confidences)
-    row.update(text=reading.text, ocr_confidence=reading.confidence, word_confidences=words)
+    laid_out, laid_out_confidences = layout_text(reading.boxes)
+    row.update(
+        text=reading.text,
+        ocr_confidence=reading.confidence,
+        word_confidences=words,
+        layout_text=laid_out,
+        layout_word_confidences=laid_out_confidences,
+    )
     if cache is not None:
         payload = {
             "text": reading.text,
             "confidence": reading.confidence,
             "word_confidences": words,
+            # the engine's words and boxes: the layout is laid out again on every read,
+            # so a better layout needs no new OCR
+            "words": words_to_json(reading.boxes),
             "engine": config.cache_tag,
         }
         write_text_atomic(cache, json.dumps(payload, ensure_ascii=False))

@@ -37,6 +37,11 @@ PAGE_COLUMNS = [
     "word_confidences",
     # the PDF page had a text layer its reader cannot see, so it was OCRed instead
     "hidden_text_layer",
+    # the same words laid out as printed: a label and the value right of it share a line,
+    # a value stands under its column title (extraction/layout.py)
+    "layout_text",
+    # confidence 0..100 of each whitespace-separated word of `layout_text`; None for a text layer
+    "layout_word_confidences",
 ]
 
 # requisites: one row per document (a file, or a page range of a split file).

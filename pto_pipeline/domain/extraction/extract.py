@@ -19,6 +19,7 @@ from .fields import (
     find_standard,
     find_text,
     find_token,
+    table_fields,
 )
 from .rules import NUMBER_SIGN, Family, FieldRule, common, families
 
@@ -26,6 +27,10 @@ FIELDS = tuple(REQUISITE_FIELDS)
 DATE_FIELDS = ("issue_date", "valid_from", "valid_to")
 _LETTER = re.compile(r"[а-яa-z]")
 _NUMBER_SIGN = re.compile(NUMBER_SIGN)
+# A field found by one reading only is a little less sure; readings that disagree send it
+# to review (below `review_threshold` of _common.yaml).
+_FOUND_ONCE = 0.9
+_DISAGREEMENT_CAP = 0.5
 
 
 @dataclass
@@ -77,12 +82,18 @@ def extract_document(
     text: str,
     ocr_confidence: float | None = None,
     word_confidences: list[int] | None = None,
+    layout: tuple[str, list[int] | None] | None = None,
 ) -> DocumentRequisites:
     """Classify a document's text (pages joined by form feeds) and read its requisites.
 
     A field's confidence is its pattern certainty times an OCR factor: from the words
     it was read from when `word_confidences` (0..100, one per whitespace-separated word
-    of `text`) are given, else from the page mean `ocr_confidence`."""
+    of `text`) are given, else from the page mean `ocr_confidence`.
+
+    `layout` is the same words laid out as printed (layout.py) with their confidences.
+    Both readings are taken; a value they agree on keeps its confidence, a value only one
+    of them finds is kept with a little less, and where they disagree the layout's value
+    (label and value paired by position) is kept with a confidence that sends it to review."""
     text = text or ""
     values: dict[str, Any] = dict.fromkeys(FIELDS)
     result = classify(text)
@@ -97,24 +108,67 @@ def extract_document(
 
     family = result.family
     factor = _ocr_factor(ocr_confidence)
-    words = _WordConfidence(text, word_confidences)
-    found = _find_fields(_context(text, family), family)
+    readings = [_read(text, word_confidences, family, factor)]
+    if layout is not None and layout[0].strip():
+        readings.insert(0, _read(layout[0], layout[1], family, factor, laid_out=True))
+    read_values, confidence = combine_readings(readings)
+    values.update(read_values)
     values["doc_type"] = family.doc_type
-    confidence = {"doc_type": _type_confidence(result.score, family) * factor}
-    for name, item in found.items():
-        lowest = words.lowest(item.start, item.end)
-        item_factor = factor if lowest is None else _ocr_factor(lowest)
-        if name == "quantity":
-            values["quantity"], values["unit"] = item.value
-            confidence["quantity"] = item.certainty * item_factor
-            if item.value[1] is not None:
-                confidence["unit"] = item.certainty * item_factor
-        else:
-            values[name] = item.value
-            confidence[name] = item.certainty * item_factor
+    confidence["doc_type"] = _type_confidence(result.score, family) * factor
     confidence = {k: round(v, 3) for k, v in confidence.items()}
     status, error = _status(family, values, confidence)
     return DocumentRequisites(values, confidence, status, error, family.name)
+
+
+Reading = dict[str, tuple[Any, float]]
+
+
+def _read(
+    text: str,
+    word_confidences: list[int] | None,
+    family: Family,
+    factor: float,
+    laid_out: bool = False,
+) -> Reading:
+    """(value, confidence) of every field one text gives; tables are read by their
+    column titles only in a text `laid_out` as printed, where columns line up."""
+    words = _WordConfidence(text, word_confidences)
+    reading: Reading = {}
+    for name, item in _find_fields(_context(text, family), family, laid_out).items():
+        lowest = words.lowest(item.start, item.end)
+        certainty = item.certainty * (factor if lowest is None else _ocr_factor(lowest))
+        if name == "quantity":
+            reading["quantity"] = (item.value[0], certainty)
+            if item.value[1] is not None:
+                reading["unit"] = (item.value[1], certainty)
+        else:
+            reading[name] = (item.value, certainty)
+    return reading
+
+
+def combine_readings(readings: list[Reading]) -> tuple[dict[str, Any], dict[str, float]]:
+    """One value per field from readings of the same words in different orders, the
+    preferred reading first."""
+    values: dict[str, Any] = {}
+    confidence: dict[str, float] = {}
+    for name in dict.fromkeys(n for reading in readings for n in reading):
+        found = [reading[name] for reading in readings if name in reading]
+        value, certainty = found[0]
+        if len(readings) > 1:
+            if len(found) < len(readings):
+                certainty *= _FOUND_ONCE
+            elif any(_same_value(value, other) is False for other, _ in found[1:]):
+                certainty = min(certainty, _DISAGREEMENT_CAP)
+            else:
+                certainty = max(c for _, c in found)
+        values[name], confidence[name] = value, certainty
+    return values, confidence
+
+
+def _same_value(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return a == b
 
 
 def grade(
@@ -142,7 +196,7 @@ def _type_confidence(score: float, family: Family) -> float:
     return 0.5 if family.fallback else min(1.0, score / 0.6) * 0.95
 
 
-def _find_fields(ctx: Context, family: Family) -> dict[str, Found]:
+def _find_fields(ctx: Context, family: Family, laid_out: bool = False) -> dict[str, Found]:
     found: dict[str, Found] = {}
     for name, rule in family.fields.items():
         if rule.kind != "standard" and (item := _find_field(ctx, family, rule)):
@@ -154,6 +208,8 @@ def _find_fields(ctx: Context, family: Family) -> dict[str, Found]:
         if item := find_standard(ctx, standard, span):
             found["standard"] = item
     found.update(_find_dates(ctx, family))
+    if laid_out:  # a value under its column title beats one after a label in running text
+        found.update({k: v for k, v in table_fields(ctx).items() if k in family.fields})
     return found
 
 

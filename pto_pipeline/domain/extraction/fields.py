@@ -18,6 +18,7 @@ from ..dates import find_dates
 from .normalize import clean_spaces, repair_number_token, repair_words, search_form
 from .numbers import NumberMatch, find_numbers
 from .rules import NUMBER_SIGN, Common, FieldRule, Label
+from .table_reader import Table, find_tables
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,14 @@ class Context:
         return [_standard(m) for m in _STANDARD.finditer(self.search)]
 
     @cached_property
+    def tables(self) -> list[Table]:
+        return find_tables(self.search)
+
+    def shielded(self, field: str, pos: int) -> bool:
+        """Whether a label of `field` at `pos` stands inside a table that is not its own."""
+        return any(table.shields(field, pos) for table in self.tables)
+
+    @cached_property
     def unit_regex(self) -> re.Pattern[str]:
         groups = "|".join(f"(?P<u{i}>{src})" for i, (_, src) in enumerate(self.common.units))
         return re.compile(rf"(?<![а-яa-z])(?:{groups})(?![а-яa-z0-9])")
@@ -171,6 +180,8 @@ def _stands_as_label(ctx: Context, m: re.Match[str]) -> bool:
 
 
 def _excluded(ctx: Context, rule: FieldRule, pos: int) -> bool:
+    if ctx.shielded(rule.name, pos):
+        return True
     line_start, _ = ctx.line_bounds(pos)
     before = ctx.search[max(line_start, pos - 40) : pos]
     return any(p.search(before) for p in rule.exclude_context)
@@ -983,3 +994,42 @@ def _last_unit_in(ctx: Context, start: int, end: int) -> str | None:
     for m in ctx.unit_regex.finditer(ctx.search, start, end):
         found = ctx.unit_at(m)
     return found
+
+
+# --- tables read by their column titles ---------------------------------------------
+
+
+def table_fields(ctx: Context) -> dict[str, Found]:
+    """Fields a table gives by its column titles (`№ партии | Количество, т`): from its
+    only data row, or from the total row of several."""
+    found: dict[str, Found] = {}
+    for table in ctx.tables:
+        for field, column in table.kind.fields.items():
+            if field in found or column not in table.columns:
+                continue
+            cells = [row[column] for row in table.rows if column in row]
+            if len(cells) != 1:
+                continue  # several batches in one table: no single value
+            cell = cells[0]
+            value = _table_value(ctx, table, column, field, cell)
+            if value is not None:
+                found[field] = value
+    return found
+
+
+def _table_value(ctx: Context, table: Table, column: str, field: str, cell) -> Found | None:
+    text = ctx.search[cell.start : cell.end]
+    if field == "quantity":
+        m = re.search(rf"(?<![0-9а-яa-z])(?P<num>{_NUM})(?![0-9])", text)
+        if not m or ctx.date_at(cell.start + m.start()):
+            return None
+        unit = _unit_after(ctx, cell.start + m.end("num"))
+        title = table.columns[column]
+        unit = unit or _last_unit_in(ctx, title.start, title.end)
+        number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
+        return Found((number, unit), 0.85, cell.start + m.start(), cell.start + m.end())
+    m = _TOKEN.search(ctx.search, cell.start, cell.end)
+    if not m or not re.search(r"[0-9]", m.group()) or ctx.date_at(m.start()):
+        return None
+    raw = ctx.text[m.start() : m.end()].rstrip(".-/")
+    return Found(repair_number_token(raw), 0.85, m.start(), m.end())

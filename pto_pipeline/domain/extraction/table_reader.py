@@ -1,0 +1,239 @@
+"""Tables found by their column titles, read row by row (rules in `rules/_tables.yaml`).
+
+Works on a document's layout reading (layout.py), where a cell stands under its
+column title: a header line is one whose cells carry titles of enough columns of one
+table kind; the rows under it are split into cells and each cell is given to the title
+it overlaps. A batch table gives the batch and its quantity; a properties table shields
+the labels printed inside it (`Наименование показателя`, `Масса 1 м²`) from the fields
+they would otherwise feed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pto_pipeline.domain.safe_yaml import read_yaml_file
+
+from .rules import RULES_DIR, compile_phrase
+
+_CELL_SPLIT = re.compile(r"\s{3,}|\s*\|\s*|\t")
+_MAX_ROWS = 40
+_HEADER_LINES = 3  # a column title may wrap over this many lines
+
+
+@dataclass(frozen=True)
+class TableKind:
+    name: str
+    min_columns: int
+    titles: dict[str, tuple[re.Pattern[str], ...]]  # column -> title patterns
+    fields: dict[str, str]  # requisite field -> column
+    shields: tuple[str, ...]  # fields whose labels inside the table are ignored
+    not_titles: dict[str, tuple[re.Pattern[str], ...]]  # words that make a title another's
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: int  # offsets into the text
+    end: int
+    column_start: int  # character columns within the line
+    column_end: int
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: TableKind
+    start: int  # from the header's first line to the last row's end
+    end: int
+    columns: dict[str, Cell]  # column name -> its title cell
+    rows: tuple[dict[str, Cell], ...]
+
+    def shields(self, field: str, pos: int) -> bool:
+        return field in self.kind.shields and self.start <= pos < self.end
+
+
+@cache
+def table_kinds(rules_dir: Path = RULES_DIR) -> tuple[TableKind, ...]:
+    spec = read_yaml_file(rules_dir / "_tables.yaml")
+    return tuple(
+        TableKind(
+            name,
+            int(item.get("min_columns", 2)),
+            {
+                column: tuple(compile_phrase(p) for p in phrases)
+                for column, phrases in item["columns"].items()
+            },
+            dict(item.get("fields") or {}),
+            tuple(item.get("shields") or ()),
+            {
+                column: tuple(compile_phrase(p) for p in phrases)
+                for column, phrases in (item.get("not_titles") or {}).items()
+            },
+        )
+        for name, item in spec.items()
+    )
+
+
+def find_tables(search: str) -> list[Table]:
+    """Tables of a layout reading in `search_form` (lower case, look-alikes folded)."""
+    lines = _lines(search)
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        found = _table_at(search, lines, i)
+        if found is None:
+            i += 1
+            continue
+        table, next_line = found
+        tables.append(table)
+        i = next_line
+    return tables
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _cells(text: str, start: int, end: int) -> list[Cell]:
+    cells, pos = [], start
+    for m in _CELL_SPLIT.finditer(text, start, end):
+        if text[pos : m.start()].strip():
+            cells.append(Cell(pos, m.start(), pos - start, m.start() - start))
+        pos = m.end()
+    if text[pos:end].strip():
+        cells.append(Cell(pos, end, pos - start, end - start))
+    return cells
+
+
+def _table_at(search: str, lines: list[tuple[int, int]], i: int) -> tuple[Table, int] | None:
+    header = _cells(search, *lines[i])
+    if len(header) < 2:
+        return None
+    for kind in table_kinds():
+        columns = _title_columns(search, kind, header)
+        if len(columns) < kind.min_columns or _distinct_cells(columns, header) < 2:
+            continue  # `Масса партии, т` alone is a label, not a table's titles
+        first_row = i + 1
+        # titles that wrap: lines of words only under the header join it
+        while first_row < min(len(lines), i + _HEADER_LINES) and _is_title_line(
+            search, lines[first_row]
+        ):
+            wrapped = _cells(search, *lines[first_row])
+            more = _title_columns(search, kind, wrapped)
+            columns.update({k: v for k, v in more.items() if k not in columns})
+            columns = _drop_other_titles(search, kind, columns, wrapped)
+            first_row += 1
+        rows, end_line = _rows(search, lines, first_row, columns)
+        end = lines[end_line - 1][1] if end_line > first_row else lines[first_row - 1][1]
+        return Table(kind, lines[i][0], end, columns, tuple(rows)), max(end_line, i + 1)
+    return None
+
+
+def _title_columns(search: str, kind: TableKind, cells: list[Cell]) -> dict[str, Cell]:
+    """Column name -> where its title is printed. OCR may join neighbouring titles into
+    one cell (`Длина Кол-во Масса, т`), so a column is the title's own words, not the
+    cell; of several titles of one column, one printed with a unit (`Масса, т`) wins."""
+    columns: dict[str, Cell] = {}
+    taken: list[tuple[int, int]] = []
+    for column, patterns in kind.titles.items():
+        hits = [
+            (cell, m)
+            for pattern in patterns
+            for cell in cells
+            if not _VALUE.search(search, cell.start, cell.end)  # a title holds no figures
+            for m in pattern.finditer(search, cell.start, cell.end)
+            if not any(m.start() < e and s < m.end() for s, e in taken)
+            and not any(
+                p.search(search, m.end(), cell.end) for p in kind.not_titles.get(column, ())
+            )
+        ]
+        if not hits:
+            continue
+        cell, m = next((h for h in hits if _UNIT_AFTER.match(search, h[1].end())), hits[0])
+        unit = _UNIT_AFTER.match(search, m.end())
+        end = unit.end() if unit else m.end()
+        line_start = cell.start - cell.column_start
+        columns[column] = Cell(m.start(), end, m.start() - line_start, end - line_start)
+        taken.append(m.span())
+    return columns
+
+
+def _drop_other_titles(
+    search: str, kind: TableKind, columns: dict[str, Cell], wrapped: list[Cell]
+) -> dict[str, Cell]:
+    """Columns whose title goes on below with a word that makes it another column's
+    (`Кол-во` over `пачек`)."""
+    kept = {}
+    for column, title in columns.items():
+        below = [
+            c
+            for c in wrapped
+            if min(c.column_end, title.column_end) > max(c.column_start, title.column_start)
+        ]
+        words = kind.not_titles.get(column, ())
+        if not any(p.search(search, c.start, c.end) for c in below for p in words):
+            kept[column] = title
+    return kept
+
+
+def _distinct_cells(columns: dict[str, Cell], cells: list[Cell]) -> int:
+    return len(
+        {
+            next((i for i, c in enumerate(cells) if c.start <= t.start < c.end), -1)
+            for t in columns.values()
+        }
+    )
+
+
+_VALUE = re.compile(r"[0-9]{2}")
+
+
+_UNIT_AFTER = re.compile(r"\s*,?\s*(?:т|тн|кг|м3|мз|м2|м|шт)(?![а-яa-z])")
+
+
+def _is_title_line(search: str, line: tuple[int, int]) -> bool:
+    text = search[line[0] : line[1]]
+    return bool(text.strip()) and not re.search(r"[0-9]{2}", text)
+
+
+def _rows(
+    search: str, lines: list[tuple[int, int]], first: int, columns: dict[str, Cell]
+) -> tuple[list[dict[str, Cell]], int]:
+    """Data rows under the titles, until an empty line or a line of prose."""
+    rows: list[dict[str, Cell]] = []
+    i = first
+    while i < len(lines) and not search[slice(*lines[i])].strip() and i < first + 2:
+        i += 1  # a blank line between the titles and the first row
+    while i < len(lines) and len(rows) < _MAX_ROWS:
+        cells = _cells(search, *lines[i])
+        if not cells or (len(cells) == 1 and _is_prose(search, cells[0])):
+            break
+        rows.append(_assign(cells, columns))
+        i += 1
+    return rows, i
+
+
+def _is_prose(search: str, cell: Cell) -> bool:
+    return len(search[cell.start : cell.end].split()) >= 5
+
+
+def _assign(cells: list[Cell], columns: dict[str, Cell]) -> dict[str, Cell]:
+    """Each cell under the title it overlaps most (by character column)."""
+    row: dict[str, Cell] = {}
+    for cell in cells:
+        best, best_overlap = None, 0
+        for column, title in columns.items():
+            overlap = min(cell.column_end, title.column_end) - max(
+                cell.column_start, title.column_start
+            )
+            if overlap > best_overlap:
+                best, best_overlap = column, overlap
+        if best is not None and best not in row:
+            row[best] = cell
+    return row
