@@ -30,7 +30,7 @@ _NUMBER_SIGN = re.compile(NUMBER_SIGN)
 # A field found by one reading only is a little less sure; readings that disagree send it
 # to review (below `review_threshold` of _common.yaml).
 _FOUND_ONCE = 0.9
-_DISAGREEMENT_CAP = 0.5
+_DISAGREEMENT = 0.8  # the layout reading usually wins a disagreement; sure values still pass
 
 
 @dataclass
@@ -154,15 +154,27 @@ def combine_readings(readings: list[Reading]) -> tuple[dict[str, Any], dict[str,
     for name in dict.fromkeys(n for reading in readings for n in reading):
         found = [reading[name] for reading in readings if name in reading]
         value, certainty = found[0]
+        if name == "quantity":
+            value, certainty = _decimals_kept(found)
         if len(readings) > 1:
             if len(found) < len(readings):
                 certainty *= _FOUND_ONCE
             elif any(_same_value(value, other) is False for other, _ in found[1:]):
-                certainty = min(certainty, _DISAGREEMENT_CAP)
+                certainty *= _DISAGREEMENT
             else:
                 certainty = max(c for _, c in found)
         values[name], confidence[name] = value, certainty
     return values, confidence
+
+
+def _decimals_kept(found: list[tuple[Any, float]]) -> tuple[Any, float]:
+    """Of two figures one power of ten apart (`15356` and `15,356`), the smaller: OCR
+    loses a decimal comma far more often than it invents one."""
+    value, certainty = found[0]
+    for other, other_certainty in found[1:]:
+        if value and other and any(abs(value / other - 10**k) < 1e-6 for k in (1, 2, 3)):
+            return other, min(certainty, other_certainty)
+    return value, certainty
 
 
 def _same_value(a: Any, b: Any) -> bool:
@@ -272,12 +284,19 @@ def _find_dates(ctx: Context, family: Family) -> dict[str, Found]:
 def _quotes_other_document(ctx: Context, family: Family, start: int, prefix: str) -> bool:
     """The date belongs to a quoted document (`декларация … от`, `Постановлением … от`),
     named on its line or, when the line names nothing with a №, at the end of the line
-    above; a date with a label of its own (`Дата выдачи:`) is not."""
+    above; a date with a label of its own (`Дата выдачи:`) is not. Below the title, a
+    date followed by a number (`от 23.12.2021 № 2425`) cites another act whatever it is."""
     context = prefix
     labelled = re.search(r"[а-яa-z]{3}[^:\n]{0,20}:", prefix)
     if not _NUMBER_SIGN.search(prefix) and not labelled:
-        context = _previous_lines(ctx, start, 1)[0][1][-40:] + " " + prefix
+        context = _previous_lines(ctx, start, 1)[0][1][-80:] + " " + prefix
+        end = next((e for _, s, e in ctx.dates if s == start), start)
+        if _CITED_NUMBER.match(ctx.search, end) and start > _title_zone_end(ctx):
+            return True
     return any(p.search(context) for p in family.date_exclude)
+
+
+_CITED_NUMBER = re.compile(rf"\s*(?:г\.|года|г(?![а-я]))?\s*{NUMBER_SIGN}\s*[0-9]")
 
 
 def _date_role(ctx: Context, family: Family, start: int, prefix: str) -> tuple[int, float] | None:

@@ -45,7 +45,10 @@ _SEPARATORS = re.compile(r"[\s:.\-–—=|°º*]*")
 # `26-000518`, `12/03-24`, `ТН-5521`; OCR may put a space after a dash: `26- 921121`
 _TOKEN = re.compile(r"[0-9a-zа-я]+(?:[/\-.] ?[0-9a-zа-я]+)*[/\-.]?")
 _CELL_SPLIT = re.compile(r"\s{3,}|\s*\|\s*|\t")
-_NUM = r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?:[.,][0-9]+)?|[0-9]+(?:[.,][0-9]+)?"
+# `35;849`: OCR reads a decimal comma as a semicolon
+_NUM = r"[0-9]{1,3}(?:[ \u00a0][0-9]{3})+(?:[.,;][0-9]+)?|[0-9]+(?:[.,;][0-9]+)?"
+# a figure cut after its decimal comma (`19,` then debris): OCR lost the decimals
+_CUT_DECIMALS = re.compile(r"[,;](?![0-9])")
 _QUOTES_OPEN = r"(?:<<|«|\"|“|„|''|'|<)"
 _QUOTES_CLOSE = r"(?:>>|»|\"|”|“|''|'|>)"
 _STANDARD = re.compile(
@@ -938,8 +941,11 @@ def find_quantity(ctx: Context, rule: FieldRule) -> Found | None:
             unit = ctx.unit_at(ctx.unit_regex.match(ctx.search, m.start("unit")))
         unit = unit or _last_unit_in(ctx, m.start("pre"), m.end("pre"))
         unit = unit or _last_unit_in(ctx, *span.unit_zone)
-        number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
-        return Found((number, unit), 0.85 * span.certainty, m.start("num"), m.end("num"))
+        number = _to_number(m.group("num"))
+        certainty = 0.85 * span.certainty
+        if _CUT_DECIMALS.match(ctx.search, m.end("num")):
+            certainty *= 0.5
+        return Found((number, unit), certainty, m.start("num"), m.end("num"))
     return _quantity_in_row(ctx, rule)
 
 
@@ -951,7 +957,7 @@ def _quantity_in_row(ctx: Context, rule: FieldRule) -> Found | None:
         return None
     start, end = found
     raw = ctx.search[start:end]
-    number = float(re.sub(r"[ \u00a0]", "", raw).replace(",", "."))
+    number = _to_number(raw)
     header_start = max(
         (m.start() for label in rule.labels for m in label.pattern.finditer(ctx.search, 0, start)),
         default=start,
@@ -976,7 +982,7 @@ def _block_quantity(ctx: Context, span: Span, values: list[tuple[int, int]]) -> 
         if m.group("rest").strip() and unit is None:
             continue
         unit = unit or _last_unit_in(ctx, span.label_start, ctx.line_bounds(span.label_start)[1])
-        number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
+        number = _to_number(m.group("num"))
         return Found(
             (number, unit), 0.7 * span.certainty, start + m.start("num"), start + m.end("num")
         )
@@ -1026,10 +1032,14 @@ def _table_value(ctx: Context, table: Table, column: str, field: str, cell) -> F
         unit = _unit_after(ctx, cell.start + m.end("num"))
         title = table.columns[column]
         unit = unit or _last_unit_in(ctx, title.start, title.end)
-        number = float(re.sub(r"[ \u00a0]", "", m.group("num")).replace(",", "."))
+        number = _to_number(m.group("num"))
         return Found((number, unit), 0.85, cell.start + m.start(), cell.start + m.end())
     m = _TOKEN.search(ctx.search, cell.start, cell.end)
     if not m or not re.search(r"[0-9]", m.group()) or ctx.date_at(m.start()):
         return None
     raw = ctx.text[m.start() : m.end()].rstrip(".-/")
     return Found(repair_number_token(raw), 0.85, m.start(), m.end())
+
+
+def _to_number(raw: str) -> float:
+    return float(re.sub(r"[ \u00a0]", "", raw).replace(",", ".").replace(";", "."))

@@ -37,6 +37,7 @@ _CHAR_CLASS = {
     "и": "[ийн]",
     "й": "[йи]",
     "н": "[ни]",
+    "т": "[тr]",  # `or 27.01.2026`: a serif т read as a Latin r
 }
 _WORD_SEPARATOR = r"[\s\-–—]*"
 _WORD_JOIN = r"[\s,'’‘`]*"  # OCR puts stray apostrophes between words

@@ -115,71 +115,88 @@ def _table_at(search: str, lines: list[tuple[int, int]], i: int) -> tuple[Table,
     header = _cells(search, *lines[i])
     if len(header) < 2:
         return None
+    # titles that wrap: lines of words only under the header belong to it
+    first_row = i + 1
+    while first_row < min(len(lines), i + _HEADER_LINES) and _is_title_line(
+        search, lines[first_row]
+    ):
+        first_row += 1
+    wrapped = [c for line in lines[i + 1 : first_row] for c in _cells(search, *line)]
     for kind in table_kinds():
-        columns = _title_columns(search, kind, header)
+        columns = _title_columns(search, kind, header, wrapped)
         if len(columns) < kind.min_columns or _distinct_cells(columns, header) < 2:
             continue  # `Масса партии, т` alone is a label, not a table's titles
-        first_row = i + 1
-        # titles that wrap: lines of words only under the header join it
-        while first_row < min(len(lines), i + _HEADER_LINES) and _is_title_line(
-            search, lines[first_row]
-        ):
-            wrapped = _cells(search, *lines[first_row])
-            more = _title_columns(search, kind, wrapped)
-            columns.update({k: v for k, v in more.items() if k not in columns})
-            columns = _drop_other_titles(search, kind, columns, wrapped)
-            first_row += 1
+        more = _title_columns(search, kind, wrapped, [])
+        columns.update({k: v for k, v in more.items() if k not in columns})
         rows, end_line = _rows(search, lines, first_row, columns)
         end = lines[end_line - 1][1] if end_line > first_row else lines[first_row - 1][1]
         return Table(kind, lines[i][0], end, columns, tuple(rows)), max(end_line, i + 1)
     return None
 
 
-def _title_columns(search: str, kind: TableKind, cells: list[Cell]) -> dict[str, Cell]:
+def _title_columns(
+    search: str, kind: TableKind, cells: list[Cell], below: list[Cell]
+) -> dict[str, Cell]:
     """Column name -> where its title is printed. OCR may join neighbouring titles into
     one cell (`Длина Кол-во Масса, т`), so a column is the title's own words, not the
-    cell; of several titles of one column, one printed with a unit (`Масса, т`) wins."""
+    cell; of several titles of one column, one printed with a unit (`Масса, т`) wins. A
+    title that goes on with a word making it another column's (`Кол-во` over `пачек`,
+    in its cell or in the wrapped lines `below`) is not the column's."""
     columns: dict[str, Cell] = {}
     taken: list[tuple[int, int]] = []
     for column, patterns in kind.titles.items():
         hits = [
-            (cell, m)
-            for pattern in patterns
-            for cell in cells
-            if not _VALUE.search(search, cell.start, cell.end)  # a title holds no figures
-            for m in pattern.finditer(search, cell.start, cell.end)
-            if not any(m.start() < e and s < m.end() for s, e in taken)
-            and not any(
-                p.search(search, m.end(), cell.end) for p in kind.not_titles.get(column, ())
-            )
+            title
+            for title, cell in _title_hits(search, patterns, cells)
+            if not any(title.start < e and s < title.end for s, e in taken)
+            and not _another_title(search, kind, column, cell, title, below)
         ]
-        if not hits:
-            continue
-        cell, m = next((h for h in hits if _UNIT_AFTER.match(search, h[1].end())), hits[0])
-        unit = _UNIT_AFTER.match(search, m.end())
-        end = unit.end() if unit else m.end()
-        line_start = cell.start - cell.column_start
-        columns[column] = Cell(m.start(), end, m.start() - line_start, end - line_start)
-        taken.append(m.span())
+        if hits:
+            chosen = next((h for h in hits if h.end > h.start and _has_unit(search, h)), hits[0])
+            columns[column] = chosen
+            taken.append((chosen.start, chosen.end))
     return columns
 
 
-def _drop_other_titles(
-    search: str, kind: TableKind, columns: dict[str, Cell], wrapped: list[Cell]
-) -> dict[str, Cell]:
-    """Columns whose title goes on below with a word that makes it another column's
-    (`Кол-во` over `пачек`)."""
-    kept = {}
-    for column, title in columns.items():
-        below = [
-            c
-            for c in wrapped
-            if min(c.column_end, title.column_end) > max(c.column_start, title.column_start)
-        ]
-        words = kind.not_titles.get(column, ())
-        if not any(p.search(search, c.start, c.end) for c in below for p in words):
-            kept[column] = title
-    return kept
+def _title_hits(
+    search: str, patterns: tuple[re.Pattern[str], ...], cells: list[Cell]
+) -> list[tuple[Cell, Cell]]:
+    """(title, its cell) for every title phrase found in a cell of words."""
+    hits = []
+    for pattern in patterns:
+        for cell in cells:
+            if _VALUE.search(search, cell.start, cell.end):
+                continue  # a title holds no figures
+            for m in pattern.finditer(search, cell.start, cell.end):
+                hits.append((_title_cell(search, cell, m), cell))
+    return hits
+
+
+def _has_unit(search: str, title: Cell) -> bool:
+    return bool(_UNIT_AFTER.search(search, title.start, title.end))
+
+
+def _title_cell(search: str, cell: Cell, m: re.Match[str]) -> Cell:
+    """The title's words with a unit printed after them (`Масса, т`)."""
+    unit = _UNIT_AFTER.match(search, m.end())
+    end = unit.end() if unit else m.end()
+    line_start = cell.start - cell.column_start
+    return Cell(m.start(), end, m.start() - line_start, end - line_start)
+
+
+def _another_title(
+    search: str, kind: TableKind, column: str, cell: Cell, title: Cell, below: list[Cell]
+) -> bool:
+    words = kind.not_titles.get(column, ())
+    if not words:
+        return False
+    under = [
+        c
+        for c in below
+        if min(c.column_end, title.column_end) > max(c.column_start, title.column_start)
+    ]
+    spans = [(title.end, cell.end), *((c.start, c.end) for c in under)]
+    return any(p.search(search, s, e) for s, e in spans for p in words)
 
 
 def _distinct_cells(columns: dict[str, Cell], cells: list[Cell]) -> int:
