@@ -47,10 +47,11 @@ def _all_formats() -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for fam in families() for f in fam.number_formats))
 
 
-def _ocr_factor(ocr_confidence: float | None) -> float:
+def _ocr_factor(ocr_confidence: float | None, weight: float = 0.6) -> float:
+    """What a value's OCR confidence leaves of its pattern certainty (never below 0.3)."""
     if ocr_confidence is None:
         return 1.0
-    return max(0.3, min(1.0, 0.4 + 0.6 * float(ocr_confidence)))
+    return max(0.3, min(1.0, 1.0 - weight + weight * float(ocr_confidence)))
 
 
 class _WordConfidence:
@@ -136,7 +137,8 @@ def _read(
     reading: Reading = {}
     for name, item in _find_fields(_context(text, family), family, laid_out).items():
         lowest = words.lowest(item.start, item.end)
-        certainty = item.certainty * (factor if lowest is None else _ocr_factor(lowest))
+        weight = common().ocr_weight.get(_kind(family, name), 0.6)
+        certainty = item.certainty * (factor if lowest is None else _ocr_factor(lowest, weight))
         if name == "quantity":
             reading["quantity"] = (item.value[0], certainty)
             if item.value[1] is not None:
@@ -144,6 +146,11 @@ def _read(
         else:
             reading[name] = (item.value, certainty)
     return reading
+
+
+def _kind(family: Family, name: str) -> str:
+    rule = family.fields.get(name)
+    return rule.kind if rule is not None else "date"
 
 
 def combine_readings(readings: list[Reading]) -> tuple[dict[str, Any], dict[str, float]]:
@@ -221,7 +228,7 @@ def _find_fields(ctx: Context, family: Family, laid_out: bool = False) -> dict[s
             found["standard"] = item
     found.update(_find_dates(ctx, family))
     if laid_out:  # a value under its column title beats one after a label in running text
-        found.update({k: v for k, v in table_fields(ctx).items() if k in family.fields})
+        found.update(table_fields(ctx, family.fields))
     return found
 
 

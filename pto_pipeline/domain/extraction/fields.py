@@ -1005,40 +1005,51 @@ def _last_unit_in(ctx: Context, start: int, end: int) -> str | None:
 # --- tables read by their column titles ---------------------------------------------
 
 
-def table_fields(ctx: Context) -> dict[str, Found]:
+def table_fields(ctx: Context, rules: dict[str, FieldRule]) -> dict[str, Found]:
     """Fields a table gives by its column titles (`№ партии | Количество, т`): from its
-    only data row, or from the total row of several."""
+    only data row; a table of several batches gives no single value."""
     found: dict[str, Found] = {}
     for table in ctx.tables:
         for field, column in table.kind.fields.items():
-            if field in found or column not in table.columns:
+            if field in found or field not in rules or column not in table.columns:
                 continue
             cells = [row[column] for row in table.rows if column in row]
-            if len(cells) != 1:
-                continue  # several batches in one table: no single value
-            cell = cells[0]
-            value = _table_value(ctx, table, column, field, cell)
-            if value is not None:
+            if len(cells) == 1 and (
+                value := _table_value(ctx, table, column, rules[field], cells[0])
+            ):
                 found[field] = value
     return found
 
 
-def _table_value(ctx: Context, table: Table, column: str, field: str, cell) -> Found | None:
-    text = ctx.search[cell.start : cell.end]
-    if field == "quantity":
-        m = re.search(rf"(?<![0-9а-яa-z])(?P<num>{_NUM})(?![0-9])", text)
-        if not m or ctx.date_at(cell.start + m.start()):
+def _table_value(ctx: Context, table: Table, column: str, rule: FieldRule, cell) -> Found | None:
+    if rule.kind == "quantity":
+        return _table_quantity(ctx, table.title_spans[column], cell)
+    if rule.kind == "standard":
+        std = next((s for s in ctx.standards if cell.start <= s.start < cell.end), None)
+        return Found(std.value, 0.85, std.start, std.end) if std else None
+    if rule.kind == "text":
+        value = _clean_text(ctx, cell.start, cell.end)
+        if value is None:
             return None
-        unit = _unit_after(ctx, cell.start + m.end("num"))
-        title = table.columns[column]
-        unit = unit or _last_unit_in(ctx, title.start, title.end)
-        number = _to_number(m.group("num"))
-        return Found((number, unit), 0.85, cell.start + m.start(), cell.start + m.end())
+        value = _repair_grades(rule, value)
+        return Found(value, 0.85, cell.start, cell.end) if _looks_right(rule, value) else None
     m = _TOKEN.search(ctx.search, cell.start, cell.end)
     if not m or not re.search(r"[0-9]", m.group()) or ctx.date_at(m.start()):
         return None
     raw = ctx.text[m.start() : m.end()].rstrip(".-/")
     return Found(repair_number_token(raw), 0.85, m.start(), m.end())
+
+
+def _table_quantity(ctx: Context, titles: tuple[tuple[int, int], ...], cell) -> Found | None:
+    text = ctx.search[cell.start : cell.end]
+    m = re.search(rf"(?<![0-9а-яa-z])(?P<num>{_NUM})(?![0-9])", text)
+    if not m or ctx.date_at(cell.start + m.start()):
+        return None
+    unit = _unit_after(ctx, cell.start + m.end("num"))
+    for start, end in titles:  # the unit printed in the column's title
+        unit = unit or _last_unit_in(ctx, start, end)
+    number = _to_number(m.group("num"))
+    return Found((number, unit), 0.85, cell.start + m.start(), cell.start + m.end())
 
 
 def _to_number(raw: str) -> float:

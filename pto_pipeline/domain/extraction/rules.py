@@ -158,6 +158,8 @@ class Common:
     field_names: dict[str, str] = field(default_factory=dict)
     # titles of two-column forms printed without a colon (`Потребитель`), any family
     block_labels: tuple[re.Pattern[str], ...] = ()
+    # how much the OCR confidence of a value's words weighs, per field kind (0..1)
+    ocr_weight: dict[str, float] = field(default_factory=dict)
 
 
 MIN_ANCHOR_LETTERS = 5
@@ -333,6 +335,7 @@ def load_common(rules_dir: Path = RULES_DIR) -> Common:
         label_line=re.compile(spec["label_line"], re.MULTILINE),
         field_names=dict(spec.get("field_names", {})),
         block_labels=_patterns(spec.get("block_labels")),
+        ocr_weight={k: float(v) for k, v in (spec.get("ocr_weight") or {}).items()},
     )
 
 

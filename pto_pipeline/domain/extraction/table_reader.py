@@ -49,6 +49,8 @@ class Table:
     end: int
     columns: dict[str, Cell]  # column name -> its title cell
     rows: tuple[dict[str, Cell], ...]
+    # column name -> its title and the wrapped title lines under it (`Объём,` / `м.куб.`)
+    title_spans: dict[str, tuple[tuple[int, int], ...]]
 
     def shields(self, field: str, pos: int) -> bool:
         return field in self.kind.shields and self.start <= pos < self.end
@@ -130,7 +132,12 @@ def _table_at(search: str, lines: list[tuple[int, int]], i: int) -> tuple[Table,
         columns.update({k: v for k, v in more.items() if k not in columns})
         rows, end_line = _rows(search, lines, first_row, columns)
         end = lines[end_line - 1][1] if end_line > first_row else lines[first_row - 1][1]
-        return Table(kind, lines[i][0], end, columns, tuple(rows)), max(end_line, i + 1)
+        spans = {
+            column: ((title.start, title.end), *((c.start, c.end) for c in _under(title, wrapped)))
+            for column, title in columns.items()
+        }
+        table = Table(kind, lines[i][0], end, columns, tuple(rows), spans)
+        return table, max(end_line, i + 1)
     return None
 
 
@@ -190,13 +197,17 @@ def _another_title(
     words = kind.not_titles.get(column, ())
     if not words:
         return False
-    under = [
+    spans = [(title.end, cell.end), *((c.start, c.end) for c in _under(title, below))]
+    return any(p.search(search, s, e) for s, e in spans for p in words)
+
+
+def _under(title: Cell, cells: list[Cell]) -> list[Cell]:
+    """Cells of wrapped title lines that stand under `title`."""
+    return [
         c
-        for c in below
+        for c in cells
         if min(c.column_end, title.column_end) > max(c.column_start, title.column_start)
     ]
-    spans = [(title.end, cell.end), *((c.start, c.end) for c in under)]
-    return any(p.search(search, s, e) for s, e in spans for p in words)
 
 
 def _distinct_cells(columns: dict[str, Cell], cells: list[Cell]) -> int:
