@@ -296,7 +296,7 @@ def _quotes_other_document(ctx: Context, family: Family, start: int, prefix: str
     context = prefix
     labelled = re.search(r"[а-яa-z]{3}[^:\n]{0,20}:", prefix)
     if not _NUMBER_SIGN.search(prefix) and not labelled:
-        context = _previous_lines(ctx, start, 1)[0][1][-80:] + " " + prefix
+        context = _previous_lines(ctx, start, 1)[0][1][-40:] + " " + prefix
         end = next((e for _, s, e in ctx.dates if s == start), start)
         if _CITED_NUMBER.match(ctx.search, end) and start > _title_zone_end(ctx):
             return True
