@@ -1,0 +1,257 @@
+"""The layout reading: words put back where they are printed, tables read by their
+column titles, both readings of a page combined, and confidences that separate right
+values from wrong ones."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pto_pipeline.domain.extraction import extract_document
+from pto_pipeline.domain.extraction.extract import combine_readings
+from pto_pipeline.domain.extraction.fields import Context, table_fields
+from pto_pipeline.domain.extraction.layout import (
+    Word,
+    layout_text,
+    words_from_json,
+    words_to_json,
+)
+from pto_pipeline.domain.extraction.normalize import search_form
+from pto_pipeline.domain.extraction.rules import common, families
+from pto_pipeline.domain.extraction.table_reader import find_tables
+
+CHAR = 20  # pixels per character of the synthetic pages below
+LINE = 50  # pixels between lines
+
+
+def _line(y: int, *cells: tuple[int, str], conf: int = 95, key: object = None) -> list[Word]:
+    """Words of one printed line: each cell starts at a character column."""
+    words = []
+    for column, text in cells:
+        x = column * CHAR
+        for part in text.split():
+            words.append(Word(part, conf, x, y, x + len(part) * CHAR, y + 30, key))
+            x += (len(part) + 1) * CHAR
+    return words
+
+
+def _page(*lines: list[Word]) -> list[Word]:
+    return [w for line in lines for w in line]
+
+
+def _keyed(words: list[Word], key: tuple) -> list[Word]:
+    return [Word(w.text, w.confidence, w.left, w.top, w.right, w.bottom, key) for w in words]
+
+
+# --- words laid out -------------------------------------------------------------------
+
+
+def test_label_column_read_as_a_block_still_pairs_each_label_with_its_value():
+    """tesseract put the labels in one block and the values in another; laid out, each
+    label shares its line with its value, a cell boundary between them."""
+    labels = [
+        _line(100 + i * LINE, (0, label)) for i, label in enumerate(["Номер партии", "Количество"])
+    ]
+    values = [_line(100 + i * LINE, (30, value)) for i, value in enumerate(["4593", "12,5 м3"])]
+    words = [
+        *_keyed(labels[0], (1, 1, 1)),
+        *_keyed(labels[1], (1, 1, 2)),
+        *_keyed(values[0], (2, 1, 1)),
+        *_keyed(values[1], (2, 1, 2)),
+    ]
+    text, confidences = layout_text(words)
+    assert text.splitlines() == [
+        "Номер партии" + " " * 18 + "4593",
+        "Количество" + " " * 20 + "12,5 м3",
+    ]
+    assert len(confidences) == len(text.split())
+
+
+def test_value_stands_under_its_column_title():
+    words = _page(
+        _line(100, (0, "№ плавки"), (14, "№ партии"), (28, "Количество, т"), (46, "Класс")),
+        _line(150, (0, "742340"), (14, "К-289"), (30, "18,617"), (46, "А500С")),
+    )
+    lines = layout_text(words)[0].splitlines()
+    title = lines[0].index("Количество")
+    assert lines[1].index("18,617") in range(title, title + len("Количество, т"))
+
+
+def test_a_logo_beside_two_lines_does_not_merge_them():
+    logo = Word("КМ", 90, 1600, 90, 1700, 200)  # one tall word spanning both lines
+    words = [*_page(_line(100, (0, "ОГРН 1037324443243")), _line(150, (0, "Тел. 57-21-82"))), logo]
+    lines = layout_text(words)[0].splitlines()
+    ogrn = next(i for i, line in enumerate(lines) if "ОГРН 1037324443243" in line)
+    phone = next(i for i, line in enumerate(lines) if "Тел. 57-21-82" in line)
+    assert ogrn < phone and "Тел" not in lines[ogrn] and "ОГРН" not in lines[phone]
+    assert sum("КМ" in line for line in lines) == 1
+
+
+def test_wide_vertical_gap_is_a_paragraph_break():
+    text = layout_text(_page(_line(100, (0, "Первый")), _line(400, (0, "Второй"))))[0]
+    assert text == "Первый\n\nВторой"
+
+
+def test_cached_words_round_trip_and_a_damaged_row_is_skipped():
+    words = _page(_line(100, (0, "Паспорт № 12"), key=(1, 1, 1)))
+    rows = words_to_json(words)
+    assert layout_text(words_from_json(rows)) == layout_text(words)
+    assert words_from_json([*rows, ["broken"], None]) == words_from_json(rows)
+
+
+# --- tables by their titles ------------------------------------------------------------
+
+
+def _tables(text: str):
+    return find_tables(search_form(text))
+
+
+REBAR = (
+    "СЕРТИФИКАТ КАЧЕСТВА № 17/6824\n"
+    "Дата выдачи: 09.04.2026\n"
+    "Изготовитель:         ООО «Меридиан-СтальПром»\n"
+    "Наименование продукции:   Арматурная сталь А240 d25 мм\n"
+    "Нормативный документ:     ГОСТ 34028-2016\n"
+    "№ плавки      №      Класс   Длина Кол-во Масса, т   C, %   Mn, %\n"
+    "              партии         , м   пачек\n"
+    "327125       К-289   А240     6,0   8      18,617   0,24   1,14\n"
+    "Прокат соответствует требованиям ГОСТ 34028-2016 и испытан на свариваемость.\n"
+)
+
+
+def test_batch_table_gives_batch_and_tonnes_not_the_bundle_count():
+    """«Кол-во» over «пачек» counts bundles; «Масса, т» is the batch quantity, even when
+    OCR joined the titles into one cell."""
+    [table] = _tables(REBAR)
+    assert table.kind.name == "batch" and len(table.rows) == 1
+    layout = (REBAR, None)
+    fields = extract_document(REBAR, 0.9, layout=layout).fields
+    assert fields["batch_number"] == "К-289"
+    assert (fields["quantity"], fields["unit"]) == (18.617, "т")
+
+
+def test_table_of_several_batches_gives_no_single_quantity():
+    text = REBAR.replace(
+        "327125       К-289   А240     6,0   8      18,617   0,24   1,14\n",
+        "327125       К-289   А240     6,0   8      18,617   0,24   1,14\n"
+        "327126       К-290   А240     6,0   4      9,100    0,22   1,10\n",
+    )
+    [table] = _tables(text)
+    assert len(table.rows) == 2
+    family = next(f for f in families() if f.name == "quality_rebar")
+    assert table_fields(Context(text, common(), ()), family.fields) == {}
+
+
+def test_unit_printed_in_a_wrapped_column_title():
+    text = (
+        "Документ о качестве бетонной смеси партии № 25-446878 от 07.11.2025\n"
+        "Изготовитель: АО «Свияжский бетонный завод»\n\n"
+        "Время      № авто        Наименование смеси             Нормативный       Объём,\n"
+        "отгрузки                                                  документ        м.куб.\n\n"
+        "19:45      Х 656 ТЕ 12   Смесь бетонная БСТ В20 П5 F150 W6    ГОСТ 7473-2010   24,0\n"
+    )
+    fields = extract_document(text, 0.9, layout=(text, None)).fields
+    assert fields["product_name"] == "Смесь бетонная БСТ В20 П5 F150 W6"
+    assert fields["standard"] == "ГОСТ 7473-2010"
+    assert (fields["quantity"], fields["unit"]) == (24.0, "м3")
+
+
+PROPERTIES_FIRST = (
+    "ПАСПОРТ КАЧЕСТВА № 215/26\n"
+    "от 28 апреля 2026 года\n"
+    "Изготовитель: ООО «Заречный завод гидроизоляционных материалов»\n\n"
+    "Наименование показателя                          Норма          Фактическое значение\n"
+    "Масса 1 м2, кг                                  5,0±0,25                4,98\n"
+    "Разрывная сила при растяжении, Н              не менее 600               862\n\n"
+    "Продукция           Рулонный кровельный материал «Унифлекс ЭПП»\n"
+    "Изготовлена по      ТУ 5774-003-00287852-99\n"
+    "Партия №            К-239\n"
+    "Отгружено           1080,0 м2\n"
+)
+
+
+def test_properties_table_is_never_the_product_or_the_quantity():
+    [table] = _tables(PROPERTIES_FIRST)
+    assert table.kind.name == "properties"
+    fields = extract_document(PROPERTIES_FIRST, 0.9, layout=(PROPERTIES_FIRST, None)).fields
+    assert fields["product_name"] == "Рулонный кровельный материал «Унифлекс ЭПП»"
+    assert (fields["quantity"], fields["unit"]) == (1080.0, "м2")
+    assert fields["batch_number"] == "К-239"
+
+
+def test_key_value_line_is_no_table():
+    """`Масса партии, т   35,195` names two columns' words in one cell: a label."""
+    assert _tables("Номер партии     6409\nМасса партии, т.     35,195\n") == []
+
+
+# --- two readings combined -------------------------------------------------------------
+
+
+def test_readings_that_agree_keep_their_confidence():
+    values, confidence = combine_readings(
+        [{"doc_number": ("4410", 0.85)}, {"doc_number": ("4410", 0.8)}]
+    )
+    assert values == {"doc_number": "4410"} and confidence["doc_number"] == 0.85
+
+
+def test_readings_that_disagree_lower_the_confidence_and_keep_the_layout_value():
+    values, confidence = combine_readings(
+        [{"manufacturer": ("АО «Урал-Сталь»", 0.8)}, {"manufacturer": ("ООО «Гарант»", 0.8)}]
+    )
+    assert values["manufacturer"] == "АО «Урал-Сталь»"
+    assert confidence["manufacturer"] < 0.8
+
+
+def test_a_lost_decimal_comma_is_caught_between_readings():
+    values, _ = combine_readings([{"quantity": (15356.0, 0.85)}, {"quantity": (15.356, 0.7)}])
+    assert values["quantity"] == 15.356
+
+
+# --- confidence that means something --------------------------------------------------
+
+
+def _words_of(text: str, low: dict[str, int]) -> list[int]:
+    return [low.get(word, 96) for word in text.split()]
+
+
+CONCRETE = (
+    "ДОКУМЕНТ О КАЧЕСТВЕ № 518\n"
+    "Дата выдачи: 11.02.2026\n"
+    "Изготовитель: ООО «Приволжский бетонный завод»\n"
+    "Наименование продукции: Бетонная смесь БСТ В25 П4 F150 W6\n"
+    "ГОСТ 7473-2010\n"
+    "Номер партии: 518\n"
+    "Объём, м3: 7,0\n"
+)
+
+
+def test_grade_codes_doubted_by_ocr_do_not_send_a_clean_passport_to_review():
+    """tesseract gives `F150` and `W6` a confidence near 46 even when they are right."""
+    doubted = _words_of(CONCRETE, {"F150": 46, "W6": 46})
+    result = extract_document(CONCRETE, 0.93, doubted, layout=(CONCRETE, doubted))
+    assert result.fields["product_name"] == "Бетонная смесь БСТ В25 П4 F150 W6"
+    assert result.status == "ok"
+
+
+def test_a_doubted_character_in_the_document_number_is_sent_to_review():
+    doubted = _words_of(CONCRETE, {"518": 40})
+    result = extract_document(CONCRETE, 0.93, doubted, layout=(CONCRETE, doubted))
+    assert result.status == "needs_review"
+    assert "номер документа" in (result.error or "")
+
+
+@pytest.mark.parametrize("date_word", ["от", "or"])  # a serif т read as a Latin r
+def test_letter_date_is_not_the_cited_regulations(date_word: str):
+    text = (
+        "ООО «КамаНерудпром», ИНН 7413997580\n"
+        f"Исх. № 124                         Генеральному директору\n"
+        f"{date_word} 27.01.2026 г.                  АО «Нижнекамский трест»\n\n"
+        "Информационное письмо\n"
+        "Сообщаем, что продукция Щебень известняковый фр. 5-10 М800 (ГОСТ 32703-2014)\n"
+        "производства ООО «КамаНерудпром» не входит в единые перечни продукции, утвержденные\n"
+        "Правительством Российской Федерации от\n"
+        "23.12.2021 № 2425, в связи с чем сертификат и декларация не оформляются.\n"
+    )
+    fields = extract_document(text, 0.9, layout=(text, None)).fields
+    assert fields["issue_date"] == date(2026, 1, 27)
