@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,12 +33,14 @@ from scipy.ndimage import maximum_filter1d, minimum_filter1d
 
 from pto_pipeline.domain.extraction.layout import (
     Word,
+    empty_value_boxes,
     layout_text,
     pdf_words,
     tesseract_words,
     words_from_json,
     words_to_json,
 )
+from pto_pipeline.domain.extraction.rules import ends_with_value_label
 from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.scratch import scratch_prefix
 
@@ -82,7 +84,7 @@ class OcrConfig:
 
     @property
     def cache_tag(self) -> str:
-        return f"{tesseract_version()}|{self.lang}|pp{PREPROCESS_VERSION}|boxes1"
+        return f"{tesseract_version()}|{self.lang}|pp{PREPROCESS_VERSION}|boxes2"
 
 
 @dataclass(frozen=True)
@@ -651,16 +653,66 @@ def _detect_rotation(gray: Image.Image, config: OcrConfig) -> int:
 
 
 def second_look(gray: Image.Image, first: Recognised, config: OcrConfig) -> Recognised:
-    """When the first reading is poor, detect a 90/180° turn and read the page again."""
+    """When the first reading is poor, detect a 90/180° turn and read the page again;
+    then read again the values a stamp hid (`read_covered_values`)."""
     if first.confidence >= _LOW_CONFIDENCE and first.words >= 5:
-        return first
+        return read_covered_values(gray, first, config)
     rotation = _detect_rotation(gray, config)
     if rotation:
         turned = _deskew(gray.rotate(-rotation, expand=True, fillcolor=255))
         again = run_tesseract(turned, config)
         if again.confidence > first.confidence:
-            return again
-    return first
+            return read_covered_values(turned, again, config)
+    return read_covered_values(gray, first, config)
+
+
+_MAX_COVERED_VALUES = 4  # strips read again per page
+_INK_MARGINS = (40, 70)  # levels above the label's ink tried as the darkest kept ink
+
+
+def read_covered_values(gray: Image.Image, reading: Recognised, config: OcrConfig) -> Recognised:
+    """A label that ends its line with no value (`Партия №`, `Отгружено`) most often
+    has its value under a stamp: tesseract skips the region. The strip right of the
+    label is read again as one line, keeping only ink as dark as the label's, so a grey
+    or coloured stamp drops out. The words found join the page's words (not its
+    engine-order text), so only the layout reading sees them."""
+    boxes = empty_value_boxes(reading.boxes, ends_with_value_label, gray.width)
+    added: list[Word] = []
+    for box in boxes[:_MAX_COVERED_VALUES]:
+        added.extend(_read_value_strip(gray, box, config))
+    if not added:
+        return reading
+    return replace(reading, boxes=(*reading.boxes, *added))
+
+
+def _read_value_strip(
+    gray: Image.Image, box: tuple[float, float, float, float], config: OcrConfig
+) -> list[Word]:
+    left, top, right, bottom = (round(v) for v in box)
+    left, top = max(0, left), max(0, top)
+    right, bottom = min(gray.width, right), min(gray.height, bottom)
+    if right - left < 10 or bottom - top < 5:
+        return []
+    strip = np.asarray(gray.crop((left, top, right, bottom)))
+    ink = float(np.percentile(strip, 1))
+    for margin in _INK_MARGINS:
+        dark = Image.fromarray(np.where(strip < ink + margin, 0, 255).astype(np.uint8))
+        try:
+            with tempfile.TemporaryDirectory(prefix=scratch_prefix("ocr")) as tmp:
+                data = _tesseract_data([dark], Path(tmp), "strip", config.lang, 7, config)
+        except Exception:  # noqa: BLE001 - the page's first reading stands
+            return []
+        words = [
+            Word(w.text, w.confidence, w.left + left, w.top + top, w.right + left, w.bottom + top)
+            for w in tesseract_words(data)
+            if re.search(r"[0-9A-Za-zА-Яа-яЁё]{2}", w.text) and w.confidence >= _STRIP_MIN_CONF
+        ]
+        if words:
+            return words
+    return []
+
+
+_STRIP_MIN_CONF = 50
 
 
 def recognise_pages(grays: list[Image.Image], config: OcrConfig) -> list[Recognised | Exception]:

@@ -18,7 +18,8 @@ for digital documents. Pure functions; no OCR here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -143,6 +144,36 @@ def _render_row(
         confidences.extend([word.confidence] * len(parts))
         previous = word
     return out, confidences
+
+
+def visual_rows(words: Sequence[Word]) -> list[list[Word]]:
+    """The page's lines (words sharing a band), top to bottom, each left to right."""
+    return _visual_rows(_units(w for w in words if w.text.strip()))
+
+
+def empty_value_boxes(
+    words: Sequence[Word],
+    label_at_end: Callable[[str], bool],
+    page_width: float,
+) -> list[tuple[float, float, float, float]]:
+    """Boxes (left, top, right, bottom) right of labels that end their line with no
+    value: where a stamp or a signature over the value made OCR skip it. `label_at_end`
+    tells whether a line's text ends with a value label (`Партия №`, `Отгружено`)."""
+    boxes = []
+    for row in visual_rows(words):
+        text = " ".join(w.text for w in row)
+        if not label_at_end(text):
+            continue
+        # OCR debris of the stamp after the label (`;`, `_`) is no value
+        last = next(
+            (w for w in reversed(row) if re.search(r"[0-9A-Za-zА-Яа-яЁё№]", w.text)), row[-1]
+        )
+        height = max(w.height for w in row)
+        left = last.right + height * 0.5
+        right = min(page_width, left + page_width * 0.45)
+        if right - left > height * 3:
+            boxes.append((left, last.top - height * 0.4, right, last.bottom + height * 0.4))
+    return boxes
 
 
 def tesseract_words(data: dict, page: int = 1) -> list[Word]:

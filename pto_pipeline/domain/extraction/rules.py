@@ -21,7 +21,7 @@ from typing import Any
 
 from pto_pipeline.domain.safe_yaml import read_yaml_file
 
-from .normalize import squash_search
+from .normalize import search_form, squash_search
 
 RULES_DIR = Path(__file__).with_name("rules")
 
@@ -160,6 +160,8 @@ class Common:
     block_labels: tuple[re.Pattern[str], ...] = ()
     # how much the OCR confidence of a value's words weighs, per field kind (0..1)
     ocr_weight: dict[str, float] = field(default_factory=dict)
+    # labels whose value OCR may skip under a stamp: read again right of the label
+    value_labels: tuple[re.Pattern[str], ...] = ()
 
 
 MIN_ANCHOR_LETTERS = 5
@@ -336,6 +338,9 @@ def load_common(rules_dir: Path = RULES_DIR) -> Common:
         field_names=dict(spec.get("field_names", {})),
         block_labels=_patterns(spec.get("block_labels")),
         ocr_weight={k: float(v) for k, v in (spec.get("ocr_weight") or {}).items()},
+        value_labels=tuple(
+            re.compile(phrase_pattern(p) + r"[^0-9a-zа-я]*$") for p in spec.get("value_labels", [])
+        ),
     )
 
 
@@ -347,3 +352,9 @@ def families() -> tuple[Family, ...]:
 @cache
 def common() -> Common:
     return load_common()
+
+
+def ends_with_value_label(line: str) -> bool:
+    """Whether an OCR'd line ends with a label whose value is missing (see `value_labels`)."""
+    folded = search_form(line)
+    return any(p.search(folded) for p in common().value_labels)
