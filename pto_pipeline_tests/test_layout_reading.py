@@ -255,3 +255,18 @@ def test_letter_date_is_not_the_cited_regulations(date_word: str):
     )
     fields = extract_document(text, 0.9, layout=(text, None)).fields
     assert fields["issue_date"] == date(2026, 1, 27)
+
+
+def test_only_a_label_ending_its_line_with_no_value_gets_a_strip_to_read_again():
+    from pto_pipeline.domain.extraction.layout import empty_value_boxes
+    from pto_pipeline.domain.extraction.rules import ends_with_value_label
+
+    words = _page(
+        _line(100, (0, "Партия №"), (40, ";")),  # stamp debris after the label
+        _line(150, (0, "Отгружено"), (20, "1080,0 м2")),
+        _line(200, (0, "Начальник ОТК"), (60, "Королёва М.О.")),
+    )
+    boxes = empty_value_boxes(words, ends_with_value_label, page_width=100 * CHAR)
+    assert len(boxes) == 1
+    left, top, _right, bottom = boxes[0]
+    assert left > len("Партия №") * CHAR and top < 100 < 130 < bottom

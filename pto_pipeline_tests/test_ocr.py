@@ -334,3 +334,42 @@ def test_registration_code_words_are_read_again_with_russian_alone(tmp_path: Pat
 )
 def test_only_body_codes_are_taken_from_the_russian_reading(first, russian, merged) -> None:
     assert ocr.merge_code_readings(first, russian) == merged
+
+
+def test_value_under_a_grey_stamp_is_read_again_right_of_its_label() -> None:
+    """The first reading found the label `Партия №` and nothing right of it (the stamp's
+    rings made tesseract skip the value); the strip right of the label, kept to ink as
+    dark as the label's, gives the value."""
+    img = Image.new("L", (1240, 400), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(SERIF, 34)
+    draw.text((60, 150), "Партия №", fill=0, font=font)
+    draw.text((330, 150), "К-239", fill=0, font=font)
+    for radius in (90, 110, 125):  # a round stamp in grey ink over the value
+        draw.ellipse((300 - radius, 170 - radius, 300 + radius, 170 + radius), outline=150, width=4)
+    draw.text((215, 90), "ОГРН 12212059 «ЗАРЕЧНЫЙ»", fill=150, font=ImageFont.truetype(FONT, 18))
+    label_only = ocr.Recognised(
+        "Партия №",
+        0.95,
+        2,
+        (95, 95),
+        (
+            ocr.Word("Партия", 95, 60, 152, 190, 185, (1, 1, 1)),
+            ocr.Word("№", 95, 200, 152, 230, 185, (1, 1, 1)),
+        ),
+    )
+    again = ocr.read_covered_values(img, label_only, ocr.OcrConfig(lang="rus+eng"))
+    added = [w.text for w in again.boxes[2:]]
+    assert any("239" in word for word in added), added
+    # a line whose value is there is not read again
+    whole = ocr.Recognised(
+        "Партия № 4593",
+        0.95,
+        3,
+        (95, 95, 95),
+        (
+            *label_only.boxes,
+            ocr.Word("4593", 95, 330, 152, 420, 185, (1, 1, 1)),
+        ),
+    )
+    assert ocr.read_covered_values(img, whole, ocr.OcrConfig()) is whole

@@ -84,7 +84,7 @@ class OcrConfig:
 
     @property
     def cache_tag(self) -> str:
-        return f"{tesseract_version()}|{self.lang}|pp{PREPROCESS_VERSION}|boxes2"
+        return f"{tesseract_version()}|{self.lang}|pp{PREPROCESS_VERSION}|boxes3"
 
 
 @dataclass(frozen=True)
@@ -667,15 +667,15 @@ def second_look(gray: Image.Image, first: Recognised, config: OcrConfig) -> Reco
 
 
 _MAX_COVERED_VALUES = 4  # strips read again per page
-_INK_MARGINS = (40, 70)  # levels above the label's ink tried as the darkest kept ink
+_PAPER = 200  # pixels lighter than this are paper
 
 
 def read_covered_values(gray: Image.Image, reading: Recognised, config: OcrConfig) -> Recognised:
     """A label that ends its line with no value (`Партия №`, `Отгружено`) most often
     has its value under a stamp: tesseract skips the region. The strip right of the
-    label is read again as one line, keeping only ink as dark as the label's, so a grey
-    or coloured stamp drops out. The words found join the page's words (not its
-    engine-order text), so only the layout reading sees them."""
+    label is read again as one line, keeping only the darkest ink (Otsu's threshold
+    between the print and a grey stamp), so the stamp drops out. The words found join
+    the page's words (not its engine-order text), so only the layout reading sees them."""
     boxes = empty_value_boxes(reading.boxes, ends_with_value_label, gray.width)
     added: list[Word] = []
     for box in boxes[:_MAX_COVERED_VALUES]:
@@ -694,25 +694,35 @@ def _read_value_strip(
     if right - left < 10 or bottom - top < 5:
         return []
     strip = np.asarray(gray.crop((left, top, right, bottom)))
-    ink = float(np.percentile(strip, 1))
-    for margin in _INK_MARGINS:
-        dark = Image.fromarray(np.where(strip < ink + margin, 0, 255).astype(np.uint8))
-        try:
-            with tempfile.TemporaryDirectory(prefix=scratch_prefix("ocr")) as tmp:
-                data = _tesseract_data([dark], Path(tmp), "strip", config.lang, 7, config)
-        except Exception:  # noqa: BLE001 - the page's first reading stands
-            return []
-        words = [
-            Word(w.text, w.confidence, w.left + left, w.top + top, w.right + left, w.bottom + top)
-            for w in tesseract_words(data)
-            if re.search(r"[0-9A-Za-zА-Яа-яЁё]{2}", w.text) and w.confidence >= _STRIP_MIN_CONF
-        ]
-        if words:
-            return words
-    return []
+    ink = strip[strip < _PAPER]
+    if ink.size == 0:
+        return []  # nothing printed there
+    dark = Image.fromarray(np.where(strip <= _otsu(ink), 0, 255).astype(np.uint8))
+    try:
+        with tempfile.TemporaryDirectory(prefix=scratch_prefix("ocr")) as tmp:
+            data = _tesseract_data([dark], Path(tmp), "strip", config.lang, 7, config)
+    except Exception:  # noqa: BLE001 - the page's first reading stands
+        return []
+    return [
+        Word(w.text, w.confidence, w.left + left, w.top + top, w.right + left, w.bottom + top)
+        for w in tesseract_words(data)
+        if re.search(r"[0-9A-Za-zА-Яа-яЁё]{2}", w.text) and w.confidence >= _STRIP_MIN_CONF
+    ]
 
 
-_STRIP_MIN_CONF = 50
+def _otsu(values: np.ndarray) -> int:
+    """The grey level that best splits `values` in two classes (Otsu's method)."""
+    hist = np.bincount(values.astype(np.uint8).ravel(), minlength=256).astype(float)
+    levels = np.arange(256)
+    below = np.cumsum(hist)
+    above = below[-1] - below
+    mass = np.cumsum(hist * levels)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mass[-1] * below / below[-1] - mass) ** 2 / (below * above)
+    return int(np.nanargmax(between)) if np.isfinite(between).any() else int(values.max())
+
+
+_STRIP_MIN_CONF = 40  # the value keeps its confidence; extraction weighs it
 
 
 def recognise_pages(grays: list[Image.Image], config: OcrConfig) -> list[Recognised | Exception]:
