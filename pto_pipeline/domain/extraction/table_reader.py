@@ -22,6 +22,8 @@ from .rules import RULES_DIR, compile_phrase
 _CELL_SPLIT = re.compile(r"\s{3,}|\s*\|\s*|\t")
 _MAX_ROWS = 40
 _HEADER_LINES = 3  # a column title may wrap over this many lines
+_VALUE = re.compile(r"[0-9]{2}")  # a cell with figures is data, never a title
+_UNIT_AFTER = re.compile(r"\s*,?\s*(?:т|тн|кг|м3|мз|м2|м|шт)(?![а-яa-z])")  # `Масса, т`
 
 
 @dataclass(frozen=True)
@@ -217,12 +219,6 @@ def _distinct_cells(columns: dict[str, Cell], cells: list[Cell]) -> int:
             for t in columns.values()
         }
     )
-
-
-_VALUE = re.compile(r"[0-9]{2}")
-
-
-_UNIT_AFTER = re.compile(r"\s*,?\s*(?:т|тн|кг|м3|мз|м2|м|шт)(?![а-яa-z])")
 
 
 def _is_title_line(search: str, line: tuple[int, int]) -> bool:
