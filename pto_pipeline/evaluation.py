@@ -315,7 +315,7 @@ def score_layout_set(predicted: list[dict], truth: list[dict], threshold: float)
         "layouts": layouts,
         "calibration": calibration(outcomes, predicted, truth),
         "error_kinds": error_kinds(outcomes),
-        "errors": scores["errors"],
+        "errors": [o for o in outcomes if o["kind"]],
     }
 
 
@@ -365,7 +365,15 @@ def field_outcomes(predicted: list[dict], truth: list[dict], threshold: float) -
                     "kind": _error_kind(name, want, have, expected),
                 }
             )
+            if rows[-1]["kind"]:
+                rows[-1].update(expected=_plain_value(want), predicted=_plain_value(have))
     return rows
+
+
+def _plain_value(value: object) -> object:
+    if _null(value):
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _error_kind(name: str, want: object, have: object, expected: dict) -> str | None:
