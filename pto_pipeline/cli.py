@@ -65,6 +65,15 @@ def _parser() -> argparse.ArgumentParser:
         "(comma-separated; empty to skip)",
     )
     p.add_argument("--no-requisites", action="store_true", help="score coverage only")
+    p.add_argument(
+        "--unseen-layouts",
+        action="store_true",
+        help="score requisites on layouts reserved for evaluation beside the development "
+        "layouts (same corpus size; --seed is the development corpus's seed)",
+    )
+    p.add_argument(
+        "--unseen-seed", type=int, default=None, help="seed of the reserved-layout corpus"
+    )
     p.set_defaults(handler=cmd_eval)
     p = sub.add_parser("ui", help="start the Dagster UI and daemon (dagster dev) on this project")
     p.add_argument("--port", type=int, default=3000)
@@ -178,9 +187,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from pto_pipeline.evaluation import run_accuracy_report, run_coverage_report
+    from pto_pipeline.evaluation import (
+        UNSEEN_SEED,
+        run_accuracy_report,
+        run_coverage_report,
+        run_unseen_layouts_report,
+    )
 
     out = Path(args.out) if args.out else None
+    if args.documents < 1:
+        raise UsageError(f"--documents: {args.documents} is not a positive number of documents")
+    if args.unseen_layouts:
+        report, _ = run_unseen_layouts_report(
+            seed=args.seed,
+            unseen_seed=UNSEEN_SEED if args.unseen_seed is None else args.unseen_seed,
+            n_documents=args.documents,
+            out_dir=out,
+            workers=_settings().workers,
+        )
+        print(report)
+        return EXIT_OK
     try:
         seeds = [int(s) for s in args.coverage_seeds.split(",") if s.strip()]
     except ValueError as exc:

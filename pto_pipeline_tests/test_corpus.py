@@ -23,8 +23,9 @@ from pto_pipeline.corpus import (
     generate_project,
     render_bench_pages,
 )
-from pto_pipeline.corpus.documents import build_document
+from pto_pipeline.corpus.documents import LAYOUTS, build_document
 from pto_pipeline.corpus.facts import DOC_TYPES, random_facts
+from pto_pipeline.corpus.products import fmt_qty, unit_decimals
 from pto_pipeline.corpus.project import ACTS, Scenario
 from pto_pipeline.corpus.raster import render_page
 
@@ -331,3 +332,37 @@ def test_missing_fonts_fail_with_an_install_hint(monkeypatch):
     finally:
         fonts.font_face.cache_clear()
         fonts._font_index.cache_clear()
+
+
+DEVELOPMENT_LAYOUTS = [(s, n) for s, names in LAYOUTS.items() for n in sorted(names)]
+
+
+@pytest.mark.parametrize(
+    ("scheme", "name"), DEVELOPMENT_LAYOUTS, ids=[n for _, n in DEVELOPMENT_LAYOUTS]
+)
+def test_development_layout_prints_the_values_of_its_truth(scheme, name):
+    for seed in range(4):
+        rng = random.Random(f"dev-{name}-{seed}")
+        doc = build_document(random_facts(rng, scheme=scheme), rng, name)
+        truth = doc.truth()
+        printed = re.sub(r"\s+", "", "\n".join(p.text_content() for p in doc.pages))
+        for field in ("doc_number", "product_name", "standard", "batch_number"):
+            if truth[field]:
+                assert re.sub(r"\s+", "", truth[field]) in printed, (field, truth[field])
+        if truth["quantity"] is not None:
+            assert fmt_qty(truth["quantity"], unit_decimals(truth["unit"])) in printed
+
+
+def test_every_document_family_has_three_development_layouts():
+    families = {
+        "conformity_certificate": ("eaeu_cert", "gost_r_cert", "voluntary_cert"),
+        "conformity_declaration": ("eaeu_decl", "national_decl"),
+        "concrete": ("concrete_doc",),
+        "rebar": ("rebar_cert",),
+        "passport": ("passport",),
+        "refusal_letter": ("refusal",),
+        "test_report": ("test_report",),
+        "other": ("covering_letter", "waybill"),
+    }
+    for family, schemes in families.items():
+        assert sum(len(LAYOUTS[s]) for s in schemes) >= 3, family

@@ -9,8 +9,11 @@ Public API
 - `generate_project(data_dir, code="demo", seed=0) -> dict` — a complete project
   (`projects/<code>/project.yaml`, `works.xlsx`, `inbox/`) plus ground truth in
   `ground_truth/<code>/documents.json` and `expected.json` (outside `projects/`).
-- `generate_document_corpus(out_dir, seed, n_documents=40) -> list[dict]` — standalone
-  documents in `out_dir/files/` and their truth in `out_dir/truth.json`.
+- `generate_document_corpus(out_dir, seed, n_documents=40, layouts="development") ->
+  list[dict]` — standalone documents in `out_dir/files/` and their truth in
+  `out_dir/truth.json`. `layouts="reserved"` draws only from the layouts kept for
+  `pto-pipeline eval --unseen-layouts` (`reserved_layouts.py`: never used in golden tests
+  or the sample project, and not to be read while writing extraction rules).
 - `render_bench_pages(out_dir, n_pages=100, seed=0) -> list[Path]` — PNG pages for the
   OCR speed benchmark.
 

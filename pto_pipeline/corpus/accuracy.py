@@ -8,7 +8,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from pto_pipeline.corpus.degrade import apply, random_style
-from pto_pipeline.corpus.documents import LAYOUTS, Document, build_document
+from pto_pipeline.corpus.documents import (
+    LAYOUTS,
+    Document,
+    Registry,
+    build_document,
+    layout_registry,
+)
 from pto_pipeline.corpus.facts import SCHEMES_BY_TYPE, random_facts
 from pto_pipeline.corpus.files import EXTENSIONS, FileSpec, png_bytes, render_file
 from pto_pipeline.corpus.raster import render_page
@@ -27,8 +33,8 @@ FORMAT_WEIGHTS = {"jpeg": 30, "pdf_scan": 28, "pdf_text": 18, "png": 12, "tiff":
 LEVEL_WEIGHTS = {"clean": 20, "mild": 55, "heavy": 25}
 
 
-def _all_layouts() -> list[tuple[str, str]]:
-    return [(scheme, name) for scheme, names in LAYOUTS.items() for name in names]
+def _all_layouts(registry: Registry) -> list[tuple[str, str]]:
+    return [(scheme, name) for scheme, names in registry.items() for name in names]
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
@@ -39,16 +45,19 @@ def _scheme_of(doc_type: str, rng: random.Random) -> str:
     return rng.choice(SCHEMES_BY_TYPE[doc_type])
 
 
-def random_documents(rng: random.Random, n: int) -> list[Document]:
+def random_documents(rng: random.Random, n: int, registry: Registry = LAYOUTS) -> list[Document]:
     """`n` documents: every layout once (as far as `n` allows), then by type weights."""
-    plan = _all_layouts()
+    plan = _all_layouts(registry)
     rng.shuffle(plan)
     plan = plan[:n]
     while len(plan) < n:
         scheme = _scheme_of(_weighted(rng, TYPE_WEIGHTS), rng)
-        plan.append((scheme, rng.choice(sorted(LAYOUTS[scheme]))))
+        plan.append((scheme, rng.choice(sorted(registry[scheme]))))
     rng.shuffle(plan)
-    return [build_document(random_facts(rng, scheme=scheme), rng, name) for scheme, name in plan]
+    return [
+        build_document(random_facts(rng, scheme=scheme), rng, name, registry)
+        for scheme, name in plan
+    ]
 
 
 _NAME_PATTERNS = (
@@ -108,14 +117,20 @@ def _group_into_files(rng: random.Random, docs: list[Document]) -> list[FileSpec
     return specs
 
 
-def generate_document_corpus(out_dir: Path, seed: int, n_documents: int = 40) -> list[dict]:
+def generate_document_corpus(
+    out_dir: Path, seed: int, n_documents: int = 40, layouts: str = "development"
+) -> list[dict]:
     """Write `n_documents` documents as files under `out_dir/files/` and `out_dir/truth.json`.
 
-    Returns the truth records (the documents.json record format, see the package docstring).
+    `layouts` is `development` (the layouts rules are written against) or `reserved` (the
+    layouts kept for `pto-pipeline eval --unseen-layouts` only); both corpora share the
+    type, format and scan-degradation mix. Returns the truth records (the documents.json
+    record format, see the package docstring).
     """
     out_dir = Path(out_dir)
-    rng = random.Random(f"accuracy-{seed}")
-    docs = random_documents(rng, n_documents)
+    registry = layout_registry(layouts)
+    rng = random.Random(f"accuracy-{seed}" if layouts == "development" else f"{layouts}-{seed}")
+    docs = random_documents(rng, n_documents, registry)
     records: list[dict] = []
     for spec in _group_into_files(rng, docs):
         write_bytes_atomic(out_dir / "files" / spec.path, render_file(spec))

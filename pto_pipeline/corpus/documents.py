@@ -12,11 +12,26 @@ from pto_pipeline.corpus.page import Page
 
 LayoutFn = Callable[[Facts, random.Random], list[Page]]
 
-LAYOUTS: dict[str, dict[str, LayoutFn]] = {
+Registry = dict[str, dict[str, LayoutFn]]
+
+# The development layouts: the sample project, golden cases and the development corpus.
+LAYOUTS: Registry = {
     **layouts_conformity.LAYOUTS,
     **layouts_quality.LAYOUTS,
     **layouts_letters.LAYOUTS,
 }
+LAYOUT_SETS = ("development", "reserved")
+
+
+def layout_registry(which: str = "development") -> Registry:
+    """`development` layouts, or the `reserved` ones kept for the unseen-layout evaluation."""
+    if which == "development":
+        return LAYOUTS
+    if which == "reserved":
+        from pto_pipeline.corpus import reserved_layouts  # evaluation only, see its docstring
+
+        return reserved_layouts.LAYOUTS
+    raise ValueError(f"unknown layout set {which!r}; expected one of {LAYOUT_SETS}")
 
 
 @dataclass
@@ -33,9 +48,11 @@ def layout_names(scheme: str) -> list[str]:
     return list(LAYOUTS[scheme])
 
 
-def build_document(facts: Facts, rng: random.Random, layout: str | None = None) -> Document:
-    """Render `facts` with the named layout (or a random one fitting its scheme)."""
-    choices = LAYOUTS[facts.scheme]
+def build_document(
+    facts: Facts, rng: random.Random, layout: str | None = None, registry: Registry = LAYOUTS
+) -> Document:
+    """Render `facts` with the named layout (or a random one of `registry` fitting its scheme)."""
+    choices = registry[facts.scheme]
     name = layout or rng.choice(sorted(choices))
     pages = choices[name](facts, rng)
     variant = facts.extra.get("variant")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from pto_pipeline.corpus.fonts import text_width_mm
-from pto_pipeline.corpus.page import Flow, Line, Rect, Signature, Stamp
+from pto_pipeline.corpus.page import Flow, Line, Rect, Signature, Stamp, wrap
 from pto_pipeline.corpus.vocab import LEGAL_FORMS, Company, Person
 
 
@@ -150,3 +150,62 @@ def sign_and_stamp(
 
 def section_caption(flow: Flow, text: str, size: float | None = None) -> None:
     flow.para(text, size=size or flow.size, bold=True)
+
+
+def caption_fields(
+    flow: Flow, fields: list[tuple[str, str]], columns: int = 1, gap: float = 8.0
+) -> None:
+    """Form fields with a bold caption above an underlined value, `columns` per row."""
+    col_w = (flow.width - gap * (columns - 1)) / columns
+    caption = max(8.5, flow.size - 1.5)
+    for i in range(0, len(fields), columns):
+        row = fields[i : i + columns]
+        blocks = [
+            (
+                wrap(label, col_w, flow.family, True, caption),
+                wrap(value, col_w - 2, flow.family, False, flow.size),
+            )
+            for label, value in row
+        ]
+        height = max(
+            len(a) * flow.line_height(caption) + len(b) * flow.line_height() for a, b in blocks
+        )
+        flow.ensure(height + 3)
+        top = flow.y
+        for c, (label_lines, value_lines) in enumerate(blocks):
+            x = flow.left + c * (col_w + gap)
+            y = top
+            for line in label_lines:
+                flow.text_at(x, flow.baseline(y, caption), line, caption, True)
+                y += flow.line_height(caption)
+            for line in value_lines:
+                base = flow.baseline(y, flow.size)
+                flow.text_at(x + 2, base, line)
+                flow.add(Line(x, base + 1.0, x + col_w, base + 1.0, 0.2))
+                y += flow.line_height()
+        flow.y = top + height + 3
+
+
+def kv_columns(
+    flow: Flow, left: list[tuple[str, str]], right: list[tuple[str, str]], label_w: float = 30.0
+) -> None:
+    """Two columns of `label: value` lines; the value follows its label on the same line."""
+    col_w = (flow.width - 10) / 2
+    for n in range(max(len(left), len(right))):
+        cells = []
+        for c, fields in enumerate((left, right)):
+            if n < len(fields):
+                label, value = fields[n]
+                x = flow.left + c * (col_w + 10)
+                lines = wrap(value, col_w - label_w, flow.family, False, flow.size)
+                cells.append((x, label, lines))
+        rows = max(len(lines) for _, _, lines in cells)
+        flow.ensure(rows * flow.line_height())
+        top = flow.y
+        for x, label, lines in cells:
+            flow.text_at(x, flow.baseline(top, flow.size), label)
+            for k, line in enumerate(lines):
+                flow.text_at(
+                    x + label_w, flow.baseline(top, flow.size) + k * flow.line_height(), line
+                )
+        flow.y = top + rows * flow.line_height() + 0.8

@@ -7,7 +7,13 @@ from datetime import date, timedelta
 
 from pto_pipeline.corpus import vocab as V
 from pto_pipeline.corpus.facts import Facts
-from pto_pipeline.corpus.layouts_common import new_flow, sign_and_stamp, signature_row
+from pto_pipeline.corpus.layouts_common import (
+    caption_fields,
+    kv_columns,
+    new_flow,
+    sign_and_stamp,
+    signature_row,
+)
 from pto_pipeline.corpus.page import Cell, Flow, Page, Rect
 from pto_pipeline.corpus.products import Product
 
@@ -418,10 +424,156 @@ def _genitive_title(title: str) -> str:
     return " ".join(out)
 
 
+# -- further development layouts: captions above values, columns, product tables -----------
+def _pick(rng: random.Random, *labels: str) -> str:
+    return rng.choice(labels)
+
+
+def eaeu_certificate_landscape(f: Facts, rng: random.Random) -> list[Page]:
+    """Landscape blank: captions above underlined values in two columns, order varies."""
+    flow = new_flow(rng, landscape=True)
+    _frame(flow, rng)
+    flow.y = 14
+    flow.para(f"Серия RU № {f.blank_series}", size=flow.size - 1)
+    flow.para("СЕРТИФИКАТ СООТВЕТСТВИЯ", size=flow.size + 5, bold=True, align="center")
+    flow.para(f"№ {f.number}", size=flow.size + 1, bold=True, align="center", space_after=3)
+    m = f.manufacturer
+    body = V.company(rng, "cert")
+    product = f"{f.product.name}{', см. приложение' if f.annex_products else ''}"
+    fields = [
+        (_pick(rng, "Изготовитель", "Производитель"), f"{m.full}, {m.address}"),
+        (_pick(rng, "Продукция", "Наименование продукции", "Объект сертификации"), product),
+        (_pick(rng, "Изготовлена по", "Нормативный документ"), f.product.standard),
+        ("Код ТН ВЭД ЕАЭС", f.product.tn_ved),
+        ("Орган по сертификации", f"{body.short}, RA.RU.11{f.body}"),
+        ("Соответствует требованиям", TECH_REGULATIONS[0]),
+    ]
+    rng.shuffle(fields)
+    dates = [
+        (_pick(rng, "Дата регистрации", "Дата выдачи"), _dmy(f.valid_from)),
+        (_pick(rng, "Действителен по", "Срок действия до"), _dmy(f.valid_to)),
+    ]
+    top = rng.random() < 0.5
+    f.extra["variant"] = "dates-top" if top else "dates-bottom"
+    caption_fields(flow, dates + fields if top else fields + dates, columns=2)
+    sign_and_stamp(flow, [("Руководитель органа", V.person(rng))], body, rng)
+    return flow.pages + annex_pages(f, rng, "сертификату соответствия")
+
+
+def gost_r_certificate_captions(f: Facts, rng: random.Random) -> list[Page]:
+    """One column of captions above values; validity as a sentence at the top or bottom."""
+    flow = new_flow(rng, families=("serif", "sans", "mono"))
+    _frame(flow, rng)
+    flow.y = 16
+    flow.para("СИСТЕМА СЕРТИФИКАЦИИ ГОСТ Р", bold=True, align="center")
+    flow.para("СЕРТИФИКАТ СООТВЕТСТВИЯ", size=flow.size + 5, bold=True, align="center")
+    flow.para(f"рег. № {f.number}", bold=True, align="center", space_after=3)
+    validity = (
+        f"Действителен с {_dmy(f.valid_from)} до {_dmy(f.valid_to)}"
+        if rng.random() < 0.5
+        else f"Срок действия с {V.fmt_date(f.valid_from, 'dmy_g')} по "
+        f"{V.fmt_date(f.valid_to, 'dmy_g')}"
+    )
+    top = rng.random() < 0.5
+    f.extra["variant"] = "validity-top" if top else "validity-bottom"
+    if top:
+        flow.para(validity, align="center", space_after=3)
+    m = f.manufacturer
+    fields = [
+        (_pick(rng, "Продукция", "Наименование изделия"), f.product.name),
+        ("Соответствует требованиям", f.product.standard),
+        (_pick(rng, "Изготовитель", "Завод-изготовитель"), f"{m.full}, ИНН {m.inn}"),
+        ("Код ОКПД 2", f.product.okpd2),
+    ]
+    caption_fields(flow, fields)
+    if not top:
+        flow.para(validity, bold=True, space_after=2)
+    flow.para(f"Бланк № {f.blank_series}", size=flow.size - 2, align="right")
+    sign_and_stamp(flow, [("Руководитель органа", V.person(rng))], V.company(rng, "cert"), rng)
+    return flow.pages + annex_pages(f, rng, "сертификату соответствия")
+
+
+def eaeu_declaration_table(f: Facts, rng: random.Random) -> list[Page]:
+    """Registration data in two columns; the product in a table with a header row."""
+    flow = new_flow(rng, families=("sans", "serif"))
+    m = f.manufacturer
+    flow.para("ДЕКЛАРАЦИЯ О СООТВЕТСТВИИ ЕАЭС", size=flow.size + 4, bold=True, align="center")
+    flow.space(3)
+    kv_columns(
+        flow,
+        [("Номер:", f.number)],
+        [
+            ("Дата регистрации:", _dmy(f.valid_from)),
+            (_pick(rng, "Действительна по:", "Срок действия по:"), _dmy(f.valid_to)),
+        ],
+        label_w=rng.choice((26.0, 40.0)),
+    )
+    flow.space(2)
+    flow.para(f"Заявитель: {m.full}, {m.address}, ОГРН {m.ogrn}", space_after=1)
+    flow.para(f"Изготовитель: {m.full}, {m.address}", space_after=2)
+    flow.table(
+        [80, 50, 35],
+        [
+            ["Наименование продукции", "Обозначение документа", "Код ТН ВЭД ЕАЭС"],
+            [f.product.name, f.product.standard, f.product.tn_ved],
+        ],
+        align=["left", "center", "center"],
+        shade_header=rng.random() < 0.5,
+    )
+    flow.space(2)
+    flow.para(f"соответствует требованиям {rng.choice(TECH_REGULATIONS)}", space_after=4)
+    signature_row(flow, m.head_title, m.head, rng)
+    f.extra["variant"] = "product-table"
+    return flow.pages
+
+
+def national_declaration_columns(f: Facts, rng: random.Random) -> list[Page]:
+    """Applicant and registration side by side; the product under captions."""
+    flow = new_flow(rng, families=("serif", "mono"))
+    m = f.manufacturer
+    flow.para("ДЕКЛАРАЦИЯ О СООТВЕТСТВИИ", size=flow.size + 4, bold=True, align="center")
+    flow.space(3)
+    kv_columns(
+        flow,
+        [("Заявитель", m.short), ("ОГРН", m.ogrn), ("Адрес", m.address)],
+        [
+            ("№", f.number),
+            ("от", _dmy(f.valid_from)),
+            (_pick(rng, "до", "по"), _dmy(f.valid_to)),
+        ],
+        label_w=22,
+    )
+    flow.space(3)
+    caption_fields(
+        flow,
+        [
+            (_pick(rng, "Продукция", "Наименование продукции"), f.product.name),
+            ("Изготовлена по", f.product.standard),
+            ("Изготовитель", f"{m.full}, {m.address}"),
+        ],
+        columns=rng.choice((1, 2)),
+    )
+    signature_row(flow, m.head_title, m.head, rng)
+    f.extra["variant"] = "columns"
+    return flow.pages
+
+
 LAYOUTS = {
-    "eaeu_cert": {"eaeu_certificate_form": eaeu_certificate},
-    "gost_r_cert": {"gost_r_certificate_form": gost_r_certificate},
+    "eaeu_cert": {
+        "eaeu_certificate_form": eaeu_certificate,
+        "eaeu_certificate_landscape": eaeu_certificate_landscape,
+    },
+    "gost_r_cert": {
+        "gost_r_certificate_form": gost_r_certificate,
+        "gost_r_certificate_captions": gost_r_certificate_captions,
+    },
     "voluntary_cert": {"voluntary_certificate_form": voluntary_certificate},
-    "eaeu_decl": {"eaeu_declaration_form": eaeu_declaration},
-    "national_decl": {"national_declaration_form": national_declaration},
+    "eaeu_decl": {
+        "eaeu_declaration_form": eaeu_declaration,
+        "eaeu_declaration_table": eaeu_declaration_table,
+    },
+    "national_decl": {
+        "national_declaration_form": national_declaration,
+        "national_declaration_columns": national_declaration_columns,
+    },
 }

@@ -7,7 +7,13 @@ from datetime import timedelta
 
 from pto_pipeline.corpus import vocab as V
 from pto_pipeline.corpus.facts import Facts
-from pto_pipeline.corpus.layouts_common import letterhead, new_flow, sign_and_stamp
+from pto_pipeline.corpus.layouts_common import (
+    caption_fields,
+    kv_columns,
+    letterhead,
+    new_flow,
+    sign_and_stamp,
+)
 from pto_pipeline.corpus.page import Cell, Page
 from pto_pipeline.corpus.products import fmt_qty, printed_unit, unit_decimals
 
@@ -337,9 +343,174 @@ def waybill(f: Facts, rng: random.Random) -> list[Page]:
     return flow.pages
 
 
+# -- further development layouts ---------------------------------------------------------------
+def refusal_letter_table(f: Facts, rng: random.Random) -> list[Page]:
+    """The products in a ruled table with a header row; date above the outgoing number."""
+    flow = new_flow(rng, families=("sans", "serif"))
+    letterhead(flow, f.manufacturer, rng)
+    number, when = _outgoing(f, rng)
+    flow.para(when)
+    flow.para(number, space_after=6)
+    flow.para(rng.choice(("Письмо об отказе", "О сертификации продукции")), bold=True)
+    flow.space(3)
+    flow.para(
+        "Сообщаем, что продукция, указанная ниже, не подлежит обязательной сертификации и "
+        f"декларированию соответствия согласно {_LIST_2425}.",
+        first_indent=12,
+        space_after=2,
+    )
+    p = f.product
+    flow.table(
+        [12, 95, 50],
+        [["№", "Наименование продукции", "Нормативный документ"], ["1", p.name, p.standard]],
+        align=["center", "left", "center"],
+    )
+    flow.space(2)
+    if f.valid_to:
+        flow.para(f"Срок действия письма: до {V.fmt_date(f.valid_to, 'dmy')}.")
+    flow.space(6)
+    sign_and_stamp(flow, [(f.manufacturer.head_title, f.manufacturer.head)], f.manufacturer, rng)
+    f.extra["variant"] = "product-table"
+    return flow.pages
+
+
+def refusal_letter_memo(f: Facts, rng: random.Random) -> list[Page]:
+    """Typewriter memo: «№ … от …» on the right, a short body, no letterhead block."""
+    flow = new_flow(rng, families=("mono",))
+    m = f.manufacturer
+    flow.para(m.full, bold=True)
+    flow.para(f"ИНН {m.inn}, {m.address}", size=flow.size - 1)
+    flow.hrule(0.3)
+    flow.para(f"Исх. № {f.number} от {V.fmt_date(f.issue_date, 'dmy')}", align="right")
+    flow.space(6)
+    p = f.product
+    flow.para(
+        f"Продукция {p.name} ({p.standard}) не подлежит обязательному подтверждению "
+        "соответствия. Документы о качестве выдаются на каждую партию.",
+        first_indent=8,
+        space_after=2,
+    )
+    if f.valid_to:
+        flow.para(f"Письмо действительно по {V.fmt_date(f.valid_to, 'dmy_g')}", first_indent=8)
+    flow.space(6)
+    sign_and_stamp(flow, [(m.head_title, m.head)], m, rng, with_stamp=rng.random() < 0.7)
+    f.extra["variant"] = "memo"
+    return flow.pages
+
+
+def test_report_table_form(f: Facts, rng: random.Random) -> list[Page]:
+    """Facts in a ruled two-column grid, results in a table; labels vary per document."""
+    flow = new_flow(rng, families=("sans", "serif"))
+    lab = V.company(rng, "lab")
+    letterhead(flow, lab, rng, style=rng.choice((1, 2)))
+    flow.para(f"ПРОТОКОЛ ИСПЫТАНИЙ № {f.number}", size=flow.size + 3, bold=True, align="center")
+    flow.space(3)
+    p = f.product
+    rows: list[list[str | Cell]] = [
+        [Cell("Дата выдачи протокола", bold=True), f.issue_date.strftime("%d.%m.%Y")],
+        [Cell(rng.choice(("Наименование продукции", "Образец")), bold=True), p.name],
+        [Cell(rng.choice(("Изготовитель", "Производитель")), bold=True), f.manufacturer.short],
+        [Cell("НД на продукцию", bold=True), p.standard],
+    ]
+    if f.batch_number:
+        rows.append([Cell("Номер партии", bold=True), f.batch_number])
+    rows.append([Cell("Заказчик", bold=True), f.consumer.short if f.consumer else "—"])
+    rng.shuffle(rows)
+    flow.table([60, flow.width - 60], rows, header_rows=0)
+    flow.space(3)
+    table: list[list[str | Cell]] = [["Определяемый показатель", "Норматив", "Фактически"]]
+    table += [[pr.indicator, pr.norm, pr.actual] for pr in p.properties]
+    flow.table([90, 40, flow.width - 130], table, align=["left", "center", "center"])
+    sign_and_stamp(flow, [("Начальник ИЛ", V.person(rng))], lab, rng)
+    f.extra["variant"] = "grid"
+    return flow.pages
+
+
+def test_report_columns(f: Facts, rng: random.Random) -> list[Page]:
+    """Laboratory and customer side by side; the sample under captions in two columns."""
+    flow = new_flow(rng, families=("serif", "mono"))
+    lab = V.company(rng, "lab")
+    kv_columns(
+        flow,
+        [("ИЛ:", lab.short), ("Адрес:", lab.address)],
+        [("Заказчик:", f.consumer.short if f.consumer else "—"), ("Объект:", f.object_name or "—")],
+        label_w=22,
+    )
+    flow.hrule(0.4)
+    flow.para(f"Протокол № {f.number}", size=flow.size + 3, bold=True, align="center")
+    flow.para(
+        f"Дата: {V.fmt_date(f.issue_date, V.pick_date_style(rng, formal=True))}",
+        align="center",
+        space_after=3,
+    )
+    p = f.product
+    fields = [
+        ("Объект испытаний", p.name),
+        ("Изготовитель", f.manufacturer.short),
+        ("Нормативный документ", p.standard),
+    ]
+    if f.batch_number:
+        fields.append(("Партия", f.batch_number))
+    caption_fields(flow, fields, columns=2)
+    table: list[list[str | Cell]] = [["Показатель", "Требование", "Результат"]]
+    table += [[pr.indicator, pr.norm, pr.actual] for pr in p.properties]
+    flow.table([90, 40, flow.width - 130], table, align=["left", "center", "center"])
+    sign_and_stamp(flow, [("Испытатель", V.person(rng))], lab, rng)
+    f.extra["variant"] = "columns"
+    return flow.pages
+
+
+def delivery_note(f: Facts, rng: random.Random) -> list[Page]:
+    """Portrait delivery note: captions above values, a goods table."""
+    flow = new_flow(rng, families=("sans",))
+    flow.para(
+        f"ТОВАРНО-ТРАНСПОРТНАЯ НАКЛАДНАЯ № {f.number}",
+        size=flow.size + 2,
+        bold=True,
+        align="center",
+    )
+    flow.para(f"Дата составления: {f.issue_date.strftime('%d.%m.%Y')}", align="center")
+    flow.space(3)
+    caption_fields(
+        flow,
+        [
+            ("Грузоотправитель", f.manufacturer.short),
+            ("Грузополучатель", f.consumer.short if f.consumer else "—"),
+            ("Пункт разгрузки", f.object_name or "—"),
+            ("Автомобиль", V.vehicle_plate(rng, f.manufacturer.city.region_code)),
+        ],
+        columns=2,
+    )
+    p = f.product
+    unit = f.unit or p.unit
+    qty = f.quantity or float(rng.randint(5, 200))
+    flow.table(
+        [100, 30, 40],
+        [["Груз", "Ед.", "Количество"], [p.name, printed_unit(rng, unit), fmt_qty(qty, 0)]],
+        align=["left", "center", "right"],
+    )
+    sign_and_stamp(
+        flow,
+        [("Груз сдал", V.person(rng)), ("Груз принял", V.person(rng))],
+        f.manufacturer,
+        rng,
+        with_stamp=False,
+    )
+    f.extra["variant"] = "ttn"
+    return flow.pages
+
+
 LAYOUTS = {
-    "refusal": {"refusal_letter": refusal_letter},
-    "test_report": {"test_report": test_report},
+    "refusal": {
+        "refusal_letter": refusal_letter,
+        "refusal_letter_table": refusal_letter_table,
+        "refusal_letter_memo": refusal_letter_memo,
+    },
+    "test_report": {
+        "test_report": test_report,
+        "test_report_table_form": test_report_table_form,
+        "test_report_columns": test_report_columns,
+    },
     "covering_letter": {"covering_letter": covering_letter},
-    "waybill": {"waybill": waybill},
+    "waybill": {"waybill": waybill, "delivery_note": delivery_note},
 }

@@ -469,13 +469,40 @@ def passport_properties_first(f: Facts, rng: random.Random) -> list[Page]:
     return flow.pages
 
 
+def rebar_prose(f: Facts, rng: random.Random) -> list[Page]:
+    """The batch told in a sentence («партия … массой … т»), mechanics in a table."""
+    flow = new_flow(rng, families=("serif", "mono"))
+    letterhead(flow, f.manufacturer, rng, style=rng.choice((0, 2)))
+    p = f.product
+    flow.para(f"СЕРТИФИКАТ КАЧЕСТВА № {f.number}", size=flow.size + 3, bold=True, align="center")
+    flow.para(f"от {_date(rng, f.issue_date, formal=True)}", align="center", space_after=4)
+    weight = rng.choice(("массой", "весом", "в количестве"))
+    flow.para(
+        f"Настоящим удостоверяется, что партия № {f.batch_number} проката «{p.name}» "
+        f"{weight} {_qty(f)} т изготовлена по {p.standard} и принята ОТК. "
+        f"Плавка № {V.heat_number(rng)}.",
+        first_indent=10,
+        space_after=3,
+    )
+    props: list[list[str | Cell]] = [["Показатель", "Норматив", "Фактически"]]
+    props += [[prop.indicator, prop.norm, prop.actual] for prop in p.properties]
+    flow.table([95, 40, flow.width - 135], props, align=["left", "center", "center"])
+    sign_and_stamp(flow, [("Начальник ОТК", V.person(rng))], f.manufacturer, rng)
+    f.extra["variant"] = weight.split()[-1]
+    return flow.pages
+
+
 LAYOUTS = {
     "concrete_doc": {
         "concrete_quality_table": concrete_table,
         "concrete_passport_kv": concrete_passport,
         "concrete_ticket_landscape": concrete_ticket,
     },
-    "rebar_cert": {"rebar_certificate_wide": rebar_wide, "rebar_certificate_form": rebar_form},
+    "rebar_cert": {
+        "rebar_certificate_wide": rebar_wide,
+        "rebar_certificate_form": rebar_form,
+        "rebar_certificate_prose": rebar_prose,
+    },
     "passport": {
         "passport_table": passport_table,
         "passport_grid": passport_grid,
