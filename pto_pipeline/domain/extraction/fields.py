@@ -551,6 +551,8 @@ def _number_line(ctx: Context, rule: FieldRule) -> Found | None:
     for span in value_spans(ctx, rule, window=80):
         _, line_end = ctx.line_bounds(span.start)
         raw = clean_spaces(ctx.text[span.start : min(line_end, span.end)])
+        # the rest of a long label (`… декларации о соответствии: ЕАЭС …`) is no number
+        raw = re.sub(r"^[^0-9:]{0,60}:\s*", "", raw)
         if len(raw) >= 5 and re.search(r"[0-9]", raw):
             return Found(raw, 0.45, span.start, span.start + len(raw))
     return None
@@ -725,11 +727,22 @@ def _labelled_text(
             continue
         if _column_titles(ctx, start, end, other_labels):
             continue
-        value = _clean_text(ctx, start, end)
+        value = _without_trailing_label(rule, _clean_text(ctx, start, end))
         if value and not _is_label(rule, value) and _looks_right(rule, value):
             value = _append_details(ctx, rule, _repair_grades(rule, value))
             return Found(value, 0.85 * span.certainty * _legibility(value), start, end)
     return None
+
+
+def _without_trailing_label(rule: FieldRule, value: str | None) -> str | None:
+    """`Труба ПЭ 100 … питьевая. Продукция`: a sentence that starts with the field's own
+    label (`Продукция изготовлена …`) ended the name; its first word is no part of it."""
+    if not value:
+        return value
+    m = re.search(r"[.;]\s*([А-ЯЁA-Zа-яё]+)\s*$", value)
+    if m and any(label.pattern.fullmatch(search_form(m.group(1))) for label in rule.labels):
+        return value[: m.start()].rstrip(" ,;:.")
+    return value
 
 
 def _block_text(ctx: Context, rule: FieldRule, values: list[tuple[int, int]]) -> Found | None:

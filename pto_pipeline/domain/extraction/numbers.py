@@ -37,8 +37,8 @@ _LETTER_OR_EL = "(?:" + "|".join(re.escape(k) for k in _MULTI_CHAR_LETTERS) + f"
 _DIGIT = "[0-9OОoоЗзlI|]"
 _SIGN = r"(?:(?:№|N[oOоОeеsº°]?|М)\.?)?"
 # OCR readings of fixed letters (rus+eng tesseract reads a Latin `RU` as `ВО`, `КУ`, `БУ`,
-# `КЧЦ`; `Д` as `J`, `Jf`, `4` or `A`; `Э` as `S`).
-_EXTRA_LOOKALIKES = {"Д": "J4AАaа", "З": "3", "О": "0", "Э": "З3S", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
+# `КЧЦ`; `Д` as `J`, `Jf`, `4` or `A`; `Э` as `S` or `I`).
+_EXTRA_LOOKALIKES = {"Д": "J4AАaа", "З": "3", "О": "0", "Э": "З3SI", "R": "ВКБЯРP", "U": "ОУYЦИЧ0"}
 _EXTRA_SUFFIX = {"Д": "[fl1iJ]?", "U": "[ОУYЦИЧ0]?"}
 # Country codes seen on EAEU and national numbers; an OCR'd code outside the list that
 # looks like `RU` (first letter read as В/К/Б/Я/Р, second as О/У/Ц/И) is `RU`.
