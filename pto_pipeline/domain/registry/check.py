@@ -87,7 +87,7 @@ _QUOTES = re.compile(r"[«»\"'“”„‟‘’`]")
 
 def organisation_key(name: str) -> str:
     """A company name without legal form, quotes, punctuation and case."""
-    text = to_cyrillic_lookalikes(fold(name or ""))
+    text = to_cyrillic_lookalikes(fold((name or "").replace("№", " ")))
     text = _LEGAL_FORMS.sub(" ", _QUOTES.sub(" ", text))
     text = re.sub(r"[^\wА-Я]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -98,11 +98,26 @@ def product_key(name: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\wА-Я]+", " ", _QUOTES.sub(" ", text))).strip()
 
 
+_PLACE_WORDS = frozenset({"Г", "ГОР", "ГОРОД", "РОССИЯ", "РФ", "РЕСПУБЛИКА"})
+
+
+def _same_token(a: str, b: str) -> bool:
+    if any(ch.isdigit() for ch in a + b) or min(len(a), len(b)) <= 3:
+        return a == b
+    return fuzz.ratio(a, b) >= MANUFACTURER_MIN  # OCR may garble a letter or two
+
+
 def same_organisation(scan: str, registry: str) -> bool:
-    a, b = organisation_key(scan), organisation_key(registry)
+    """Every word of each name has its twin in the other (OCR noise allowed), after legal
+    forms and quotes are dropped. Whole-string similarity is not enough: «Самарский завод
+    гидроизоляционных материалов» and «Уральский завод …» are 80 % alike and two makers."""
+    a = [w for w in organisation_key(scan).split() if w not in _PLACE_WORDS]
+    b = [w for w in organisation_key(registry).split() if w not in _PLACE_WORDS]
     if not a or not b:
         return True  # nothing to compare
-    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)) >= MANUFACTURER_MIN
+    return all(any(_same_token(x, y) for y in b) for x in a) and all(
+        any(_same_token(y, x) for x in a) for y in b
+    )
 
 
 def same_product(scan: str, registry: str) -> bool:
@@ -165,7 +180,7 @@ def _d(day: dt.date | None) -> str:
 
 def _mismatch_finding(scan: ScanFacts, source: str, diffs: list) -> Finding:
     parts = "; ".join(
-        f"{_FIELD_RU[f]}: в скане «{shorten(a, 70)}», в реестре «{shorten(b, 70)}»"
+        f"{_FIELD_RU[f]}: в скане «{shorten(a, 100)}», в реестре «{shorten(b, 100)}»"
         for f, a, b in diffs
     )
     message = (
