@@ -340,3 +340,26 @@ def test_company_names_that_differ_in_one_word_are_two_makers() -> None:
     )
     assert not same_organisation("АО «Завод ЖБИ № 3»", "АО «Завод ЖБИ № 4»")
     assert same_organisation("ООО «КонтинентСтальПрам»", "ООО «КонтинентСтальПром»")  # OCR
+
+
+def test_registry_checks_asset_reads_the_data_roots_snapshot(tmp_path: Path, monkeypatch) -> None:
+    import dagster as dg
+
+    from pto_pipeline.assets.registry import registry_checks
+    from pto_pipeline.resources import PtoSettings
+
+    monkeypatch.delenv("PTO_REGISTRY", raising=False)
+    _snapshot(tmp_path, f"{HEADER}\n{CERT};приостановлен;01.03.2026;;;;;\n{CERT};отозван;;;;;;\n")
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions("projects", ["p1"])
+        context = dg.build_asset_context(partition_key="p1", instance=instance)
+        out = registry_checks(
+            context, pto=PtoSettings(data_dir=str(tmp_path)), requisites={"documents": _docs()}
+        )
+    by_id = out["checks"].set_index("document_id")
+    assert by_id.loc["c1", "status"] == SUSPENDED and by_id.loc["c2", "status"] == NOT_FOUND
+    assert sorted(out["findings"]["code"]) == [
+        "REGISTRY_NOT_FOUND",
+        "REGISTRY_SNAPSHOT",  # the duplicate row
+        "REGISTRY_SNAPSHOT",  # its unknown word
+    ]

@@ -194,9 +194,9 @@ def _mismatch_finding(scan: ScanFacts, source: str, diffs: list) -> Finding:
 def _not_found_finding(scan: ScanFacts, sources: list[str]) -> Finding:
     message = (
         f"{scan.title} (файл {scan.source_file}) не найден в реестре ({', '.join(sources)}). "
-        "Сверьте номер с оригиналом (он мог быть прочитан с ошибкой; исправьте его в "
-        "review.xlsx / corrections.xlsx); если номер верен, документ может быть поддельным — "
-        "запросите у поставщика действующий документ."
+        "Сверьте номер с оригиналом: если он прочитан с ошибкой, укажите верный на листе "
+        "«Реквизиты» файла corrections.xlsx (поле doc_number); если номер верен, документ "
+        "может быть поддельным — запросите у поставщика действующий документ."
     )
     return _finding("REGISTRY_NOT_FOUND", message, scan)
 
