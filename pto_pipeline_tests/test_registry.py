@@ -363,3 +363,13 @@ def test_registry_checks_asset_reads_the_data_roots_snapshot(tmp_path: Path, mon
         "REGISTRY_SNAPSHOT",  # the duplicate row
         "REGISTRY_SNAPSHOT",  # its unknown word
     ]
+
+
+def test_no_snapshot_files_and_off_check_nothing(tmp_path: Path, monkeypatch) -> None:
+    from pto_pipeline.domain.registry import build_sources
+
+    monkeypatch.delenv("PTO_REGISTRY", raising=False)
+    sources = build_sources(tmp_path / "registry", RegistrySettings.from_env())
+    assert sources == []
+    checks, findings = check_documents(_docs(), sources)
+    assert checks.empty and findings == []

@@ -270,8 +270,12 @@ def _ask(sources: list[Source], scan: ScanFacts) -> tuple[Lookup | None, list[Lo
 def check_documents(
     documents: pd.DataFrame, sources: list[Source]
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    """`marts.registry_checks` rows (CHECK_COLUMNS + EXTRA_COLUMNS) and findings."""
+    """`marts.registry_checks` rows (CHECK_COLUMNS + EXTRA_COLUMNS) and findings.
+
+    No sources (PTO_REGISTRY=off, or no snapshot files): nothing is checked."""
     rows, findings = [], []
+    if not sources:
+        return pd.DataFrame(columns=CHECK_COLUMNS + EXTRA_COLUMNS).astype(object), findings
     asked: dict[tuple[str, str], tuple[Lookup | None, list[Lookup]]] = {}
     reported: set[tuple[str, str]] = set()
     for scan in _scans(documents):

@@ -2,7 +2,7 @@
 
 `PTO_REGISTRY` — comma list of `snapshot`, `eaeu`, `fsa`, or `off` (default `snapshot`:
 offline; the network sources are opt-in). Sources are asked in that order; the first
-that has the number answers.
+that has the number answers. `snapshot` without any `registry/*.csv` is left out.
 `PTO_REGISTRY_EAEU_URL`, `PTO_REGISTRY_FSA_URL` — base URLs (tests point them at a
 local server). `PTO_REGISTRY_MAX_AGE_DAYS` (default 7) — how long a stored answer is
 reused. `PTO_REGISTRY_TIMEOUT` (seconds per request, default 20),
@@ -106,7 +106,11 @@ def build_sources(registry_dir: Path, settings: RegistrySettings, **client_optio
     sources: list = []
     for name in settings.sources:
         if name == "snapshot":
-            sources.append(SnapshotSource(registry_dir))
+            snapshot = SnapshotSource(registry_dir)
+            # No snapshot files is no registry at all (the default on a fresh site): no
+            # check, rather than every certificate "not found".
+            if snapshot.files or snapshot.findings:
+                sources.append(snapshot)
             continue
         evidence = EvidenceStore(registry_dir, name, max_age)
         if name == "eaeu":
