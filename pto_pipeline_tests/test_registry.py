@@ -326,7 +326,9 @@ def test_annulled_affects_every_act_and_unknown_status_none() -> None:
     checks = _checks(TERMINATED, "аннулирован", dt.date(2026, 6, 1))
     coverage, findings = match_materials(w, m, apply_registry(docs, checks))
     assert set(coverage["status"]) == {"expired"}
-    assert codes(findings).count("REGISTRY_INVALID") == 1
+    [invalid] = [f for f in findings if f.code == "REGISTRY_INVALID"]
+    assert "аннулирован (недействителен с начала срока действия)" in invalid.message
+    assert invalid.act_number == "1"
     checks = _checks(UNKNOWN, "отозван", None)
     coverage, findings = match_materials(w, m, apply_registry(docs, checks))
     assert set(coverage["status"]) == {"covered"} and "REGISTRY_INVALID" not in codes(findings)

@@ -406,6 +406,8 @@ def revoked_for(doc: Doc, line: Line) -> bool:
 def registry_state(doc: Doc) -> str:
     """«прекращён с 01.04.2026» — the registry's word and date, for messages."""
     word = doc.registry_word or "недействителен"
+    if word == "аннулирован":
+        return "аннулирован (недействителен с начала срока действия)"
     if doc.invalid_from is None or doc.invalid_from == dt.date.min:
         return word
     return f"{word} с {format_date(doc.invalid_from)}"
