@@ -26,10 +26,12 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
+    from pto_pipeline.domain.registry.settings import RegistrySettings
     from pto_pipeline.domain.settings import Settings, SettingsError
 
     try:
         Settings.from_env()  # every command: a bad setting is a clear message, exit 2
+        RegistrySettings.from_env()
         return args.handler(args)
     except (UsageError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -67,6 +67,9 @@ def test_unknown_command_and_missing_argument(data_dir: Path) -> None:
         ("PTO_WORKERS", "0"),
         ("PTO_OCR_PAGE_TIMEOUT", "nan"),
         ("PTO_OCR_LANG", "rus;rm -rf"),
+        ("PTO_REGISTRY", "snapshot,gisp"),
+        ("PTO_REGISTRY_MAX_AGE_DAYS", "week"),
+        ("PTO_REGISTRY_EAEU_URL", "ftp://example"),
     ],
 )
 def test_bad_environment_setting_is_a_clear_message_and_exit_2(

@@ -163,6 +163,9 @@ def test_expected_findings_cover_every_planted_case(demo):
         "UNUSED_DOCUMENT",
         "QUANTITY_SHORTFALL",
         "UNCONFIRMED_MATCH",
+        "REGISTRY_INVALID",
+        "REGISTRY_NOT_FOUND",
+        "REGISTRY_MISMATCH",
     }
     for finding in demo["expected"]["findings"]:
         if finding["source_file"]:
@@ -366,3 +369,25 @@ def test_every_document_family_has_three_development_layouts():
     }
     for family, schemes in families.items():
         assert sum(len(LAYOUTS[s]) for s in schemes) >= 3, family
+
+
+def test_registry_snapshot_plants_the_three_registry_cases(demo):
+    """The snapshot reads cleanly; the brick certificate ends during act 6's works,
+    the rings certificate is absent, the Техноэласт record names another maker."""
+    from pto_pipeline.domain.registry.snapshot import SnapshotSource
+
+    source = SnapshotSource(demo["data"] / "registry")
+    assert source.findings == []
+    truth = {r["source_file"]: r for r in demo["documents"]}
+    statuses = demo["expected"]["registry_statuses"]
+    for file, status in statuses.items():
+        answer = source.lookup(truth[file]["doc_number"])
+        assert (answer.record.status if answer.record else answer.outcome) == status, file
+    brick = source.lookup(truth["Сертификаты/ЕАЭС кирпич М150.pdf"]["doc_number"]).record
+    assert _act("6").start <= brick.invalid_from <= _act("6").end
+    assert _line(demo, "6", "Кирпич")["status"] == "covered"  # the passport still covers it
+    decl = truth["Сертификаты/Декларация Техноэласт ЭПП.pdf"]
+    record = source.lookup(decl["doc_number"]).record
+    assert record.manufacturer and decl["manufacturer"] not in record.manufacturer
+    codes = sorted(f["code"] for f in demo["expected"]["registry_findings"])
+    assert codes == ["REGISTRY_INVALID", "REGISTRY_MISMATCH", "REGISTRY_NOT_FOUND"]

@@ -10,8 +10,9 @@ EXPECTED_DEPS = {
     "raw_documents": set(),
     "ocr_text": {"raw_documents"},
     "requisites": {"raw_documents", "ocr_text"},  # file names for corrections.xlsx
+    "registry_checks": {"requisites"},
     "work_register": set(),
-    "matched_materials": {"raw_documents", "work_register", "requisites"},
+    "matched_materials": {"raw_documents", "work_register", "requisites", "registry_checks"},
     "aosr_acts": {"work_register", "matched_materials"},
     "id_package": {
         "raw_documents",
@@ -26,6 +27,7 @@ EXPECTED_DEPS = {
         "matched_materials",
         "aosr_acts",
         "id_package",
+        "registry_checks",
     },
 }
 EXPECTED_CHECKS = {

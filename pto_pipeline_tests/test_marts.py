@@ -103,6 +103,20 @@ SPEC_COLUMNS = {
         "days_left": "INTEGER",
         "horizon": "INTEGER",
     },
+    # SPEC §11
+    "registry_checks": {
+        "project_code": "VARCHAR",
+        "document_id": "VARCHAR",
+        "doc_number": "VARCHAR",
+        "source": "VARCHAR",
+        "checked_at": "TIMESTAMP",
+        "status": "VARCHAR",
+        "registry_valid_from": "DATE",
+        "registry_valid_to": "DATE",
+        "registry_product": "VARCHAR",
+        "registry_manufacturer": "VARCHAR",
+        "mismatch": "VARCHAR",
+    },
 }
 
 
@@ -231,6 +245,36 @@ def test_expiring_documents_bucketed_by_30_and_90_days_and_refreshed_by_rebuild(
     marts.rebuild_marts(tmp_path, today=TODAY + timedelta(days=25))
     rows = _query(db, "SELECT days_left, horizon FROM marts.expiring_documents ORDER BY 1")
     assert rows == [(6, 30), (65, 90), (66, 90)]
+
+
+def test_registry_checks_have_exactly_the_spec_columns_and_feed_expiring(tmp_path: Path):
+    assert [c for c, _ in marts.PROJECT_TABLES["registry_checks"]] == list(
+        SPEC_COLUMNS["registry_checks"]
+    )
+    tables = _tables(tmp_path, n=3, valid_to=[TODAY + timedelta(days=10)] * 3)
+    ids = list(tables["documents"]["document_id"])
+    tables["registry_checks"] = pd.DataFrame(
+        {
+            "document_id": ids[:2],
+            "doc_number": ["a", "b"],
+            "source": ["snapshot", "eaeu"],
+            "checked_at": [datetime(2026, 3, 30, 9, 0)] * 2,
+            "status": ["terminated", "unavailable"],
+            "registry_valid_to": [date(2027, 1, 1), None],
+            "mismatch": ["manufacturer", None],
+            "status_word": ["прекращён", None],  # extras never reach the mart
+        }
+    )
+    db = marts.publish_project(tmp_path, "p1", tables, today=TODAY)
+    assert _query(db, "SELECT status, registry_valid_to, mismatch FROM marts.registry_checks") == [
+        ("terminated", date(2027, 1, 1), "manufacturer"),
+        ("unavailable", None, None),
+    ]
+    rows = _query(
+        db, "SELECT document_id, registry_status FROM marts.expiring_documents ORDER BY 1"
+    )
+    # known: the registry's status; no answer or not checked: empty
+    assert rows == [(ids[0], "terminated"), (ids[1], None), (ids[2], None)]
 
 
 def test_tables_left_out_keep_their_previous_content(tmp_path: Path):

@@ -328,3 +328,25 @@ def test_review_round_trip_closes_every_planted_case(built, tmp_path: Path, monk
     # The review written by that build carries every answer over: saving it again loses none.
     shutil.copyfile(review, corrections)
     assert {k: s for k, (s, _) in verdicts().items()} == want
+
+
+def test_registry_findings_are_exactly_the_planted_ones(built) -> None:
+    """SPEC §11: the three planted registry cases, and nothing else registry-related."""
+    rows = _project_rows(
+        built,
+        "select code, act_number, source_file from marts.findings "
+        "where project_code = ? and code like 'REGISTRY%'",
+    )
+    want = [
+        (f["code"], f["act_number"], f["source_file"])
+        for f in built["expected"]["registry_findings"]
+    ]
+    assert sorted(rows, key=str) == sorted(want, key=str)
+    statuses = dict(
+        _project_rows(
+            built,
+            "select d.source_file, r.status from marts.registry_checks r join marts.documents d "
+            "using (project_code, document_id) where project_code = ?",
+        )
+    )
+    assert statuses == built["expected"]["registry_statuses"]

@@ -3,11 +3,13 @@
 from pto_pipeline.assets.acts import aosr_acts, matched_materials, work_register
 from pto_pipeline.assets.documents import ocr_text, raw_documents, requisites
 from pto_pipeline.assets.package import id_package, marts
+from pto_pipeline.assets.registry import registry_checks
 
 ALL_ASSETS = [
     raw_documents,
     ocr_text,
     requisites,
+    registry_checks,
     work_register,
     matched_materials,
     aosr_acts,

@@ -3,6 +3,7 @@
 import json
 
 import dagster as dg
+import pandas as pd
 
 from pto_pipeline.assets.checks import CHECKS_BY_ASSET, run_checks
 from pto_pipeline.assets.common import findings_metadata, preview, projects_partitions
@@ -13,6 +14,7 @@ from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.matching import BY_ENGINEER, STATUS_ORDER, as_text, match_materials
 from pto_pipeline.domain.project_card import load_project_card
 from pto_pipeline.domain.register import read_register
+from pto_pipeline.domain.registry import apply_registry
 from pto_pipeline.domain.review import FILE_NAME as REVIEW
 from pto_pipeline.domain.review import write_review
 from pto_pipeline.resources import PtoSettings
@@ -67,11 +69,15 @@ def matched_materials(
     raw_documents: dict,
     work_register: dict,
     requisites: dict,
+    registry_checks: dict,
 ):
     settings = pto.load()
     code = context.partition_key
     corrections_path = settings.project_dir(code) / CORRECTIONS
-    documents, files = requisites["documents"], raw_documents["files"]
+    # A document the registry terminated or suspended counts as expired for the works it
+    # falls into (SPEC §11): matching reads registry_invalid_from.
+    documents = apply_registry(requisites["documents"], registry_checks["checks"])
+    files = raw_documents["files"]
     decisions, stale = resolve_decisions(
         read_corrections(corrections_path), work_register["materials"], documents, files
     )
@@ -87,6 +93,11 @@ def matched_materials(
         len(decisions),
     )
     findings, meta = findings_metadata(match_findings + stale, code)
+    # registry_checks feeds matched_materials' findings (SPEC §9)
+    findings = pd.concat(
+        [f for f in (findings, registry_checks["findings"]) if not f.empty] or [findings],
+        ignore_index=True,
+    )
     value = {"coverage": coverage, "findings": findings}
     lines = coverage.drop_duplicates(["act_number", "line_no"])
     counts = lines["status"].value_counts().to_dict() if not lines.empty else {}

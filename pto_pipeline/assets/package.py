@@ -122,6 +122,7 @@ def marts(
     matched_materials: dict,
     aosr_acts: dict,
     id_package: dict,
+    registry_checks: dict,
 ) -> None:
     # This step holds the warehouse slot: name its process, so that a later build can
     # free the slot if the process dies here.
@@ -135,6 +136,7 @@ def marts(
         "acts": aosr_acts["acts"],
         "findings": id_package["findings"],
         "packages": package_history(settings.data_dir, code),
+        "registry_checks": registry_checks["checks"],
     }
     path = publish_project(settings.data_dir, code, tables, build_started_at=_run_start(context))
     page = write_status_page(settings.data_dir, path)

@@ -203,6 +203,7 @@ class Scenario:
     """Builds the demo's documents and files from one random generator."""
 
     def __init__(self, seed: int) -> None:
+        self.seed = seed
         self.rng = random.Random(seed)
         self.used: set[str] = set()
         rng = self.rng
@@ -545,6 +546,33 @@ class Scenario:
             related=(self.docs["rebar_eaeu"].facts.number,),
         )
         self.docs["covering_letter"] = build_document(f, rng, "covering_letter")
+        self._registry_cases()
+
+    def _registry_cases(self) -> None:
+        """Documents planted for the registry check (SPEC §11), from their own generator so
+        that every other document keeps its numbers and layout."""
+        rng = random.Random(self.seed + 104_723)
+        # A certificate on the bricks of act 6, terminated by the registry during the works
+        # (registry_snapshot); the batch passport still covers the line.
+        brick = replace(
+            P.brick(rng, "М150", designation=False),
+            name="Кирпич керамический рядовой полнотелый М150",
+            standard="ГОСТ 530-2012",
+        )
+        body = V.body_code(rng)
+        f = self._facts(
+            "conformity_certificate",
+            "eaeu_cert",
+            self.brickworks,
+            brick,
+            date(2025, 3, 3),
+            number=V.eaeu_certificate_number(rng, 2025, body),
+            valid_from=date(2025, 3, 3),
+            valid_to=date(2028, 3, 2),
+            blank_series=V.blank_number(rng),
+            body=body,
+        )
+        self.docs["brick_cert"] = build_document(f, rng, "eaeu_certificate_form")
 
     # -- files ---------------------------------------------------------------------------
     def files(self) -> list[FileSpec]:
@@ -607,6 +635,8 @@ class Scenario:
             spec("Паспорта/Бикрост ХПП.jpg", "jpeg", ["bikrost"]),
             # The first concrete passport again, photographed by phone: one document.
             spec(PHOTO_DUPLICATE, "pdf_scan", ["concrete_b25_1"], [style("mild", skew=1.8)]),
+            # Last, so the styles of every file above stay as they were.
+            spec("Сертификаты/ЕАЭС кирпич М150.pdf", "pdf_scan", ["brick_cert"]),
         ]
 
 
@@ -633,6 +663,7 @@ def generate_project(data_dir: Path, code: str = "demo", seed: int = 0) -> dict:
 
     write_text_atomic(project_dir / "project.yaml", _project_yaml(scenario))
     write_bytes_atomic(project_dir / "works.xlsx", works_xlsx(ACTS))
+    write_text_atomic(data_dir / REGISTRY_SNAPSHOT, registry_snapshot(scenario, seed))
     key_by_doc = {id(doc): key for key, doc in scenario.docs.items()}
     source_by_key = {
         key_by_doc[id(doc)]: spec.path
@@ -784,6 +815,12 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
         finding("UNREADABLE_DOCUMENT", path=EMPTY_SCAN),
         *(finding("UNSUPPORTED_FILE", path=p) for p in UNSUPPORTED),
     ]
+    # SPEC §11: exactly these registry findings, and no other REGISTRY_* one
+    registry = [
+        finding("REGISTRY_INVALID", "6", 0, "brick_cert"),
+        finding("REGISTRY_NOT_FOUND", key="rings_cert"),
+        finding("REGISTRY_MISMATCH", key="waterproofing_decl"),
+    ]
     supported = [
         p for p in written if p.lower().endswith((".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"))
     ]
@@ -799,7 +836,19 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
         # other bytes, one document: a covered line may list either scan
         "same_document": {PHOTO_DUPLICATE: source["concrete_b25_1"]},
         "coverage": coverage,
-        "findings": findings,
+        "findings": findings + registry,
+        "registry_findings": registry,
+        "registry_statuses": {
+            source[key]: status
+            for key, status in (
+                ("brick_cert", "terminated"),
+                ("rebar_eaeu", "valid"),
+                ("waterproofing_decl", "valid"),
+                ("roofing_decl_multi", "valid"),
+                ("primer_cert", "valid"),  # архивный: valid within its term
+                ("rings_cert", "not_found"),
+            )
+        },
         "notes": {
             "duplicate": f"{DUPLICATE} has the same bytes as {DUPLICATE_OF}",
             "split": "Паспорта/Бетон В25 17-18.03 (3 шт).pdf holds three documents, one per page",
@@ -810,8 +859,62 @@ def _expected(scenario: Scenario, source: dict[str, str], written: list[str]) ->
             "mastic of act 8, nor the primer/mastic declaration the expired primer of act 4",
             "properties_first": "the Бикрост passport names its properties table first",
             "photo_duplicate": f"{PHOTO_DUPLICATE} is a second scan of a concrete passport",
+            "registry": f"{REGISTRY_SNAPSHOT}: the brick certificate terminated on "
+            f"{BRICK_TERMINATED:%d.%m.%Y}, during act 6 (the batch passport still covers the "
+            "line, the certificate is not cited); the rings "
+            "certificate absent; the Техноэласт declaration's record names another "
+            "manufacturer; the expired primer certificate archived",
         },
     }
+
+
+# -- registry snapshot (SPEC §11) -------------------------------------------------------------
+REGISTRY_SNAPSHOT = "registry/выгрузка реестра.csv"
+BRICK_TERMINATED = d(4, 8)  # during act 6 (06.04–10.04)
+REGISTRY_HEADER = "number;status;status_date;valid_from;valid_to;applicant;manufacturer;product"
+
+
+def registry_snapshot(scenario: Scenario, seed: int) -> str:
+    """The registry's view of the project's certificates and declarations.
+
+    Planted: the brick certificate terminated during act 6's works; the rings certificate
+    absent; the Техноэласт declaration's record naming another manufacturer (a forged or
+    misattributed document). Its own generator: the scenario's numbers stay as they were.
+    """
+    rng = random.Random(seed + 104_729)
+    other = scenario.roofing
+    while other.name == scenario.roofing.name:
+        other = V.company(rng, "roofing")
+    docs = scenario.docs
+
+    def row(key: str, status: str, status_date: date | None, maker: V.Company | None = None):
+        """One snapshot line; the manufacturer's full legal form, as registries print it."""
+        f = docs[key].facts
+        product = f.product.name if f.product else ""
+        if f.annex_products:
+            product += ": " + ", ".join(p.name for p in f.annex_products)
+        maker = maker or f.manufacturer
+        cells = [
+            f.number,
+            status,
+            f"{status_date:%d.%m.%Y}" if status_date else "",
+            f"{f.valid_from:%d.%m.%Y}" if f.valid_from else "",
+            f"{f.valid_to:%d.%m.%Y}" if f.valid_to else "",
+            maker.full,
+            maker.full,
+            product,
+        ]
+        return ";".join(c.replace(";", ",") for c in cells)
+
+    lines = [
+        REGISTRY_HEADER,
+        row("brick_cert", "прекращён", BRICK_TERMINATED),
+        row("rebar_eaeu", "действует", date(2024, 9, 12)),
+        row("waterproofing_decl", "действует", date(2024, 5, 12), other),
+        row("roofing_decl_multi", "действует", date(2025, 6, 2)),
+        row("primer_cert", "архивный", date(2026, 2, 1)),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 # -- project card and register -------------------------------------------------------------

@@ -38,6 +38,12 @@ SEVERITY_BY_CODE: dict[str, Severity] = {
     "STALE_CORRECTION": Severity.WARNING,
     "HIDDEN_TEXT_LAYER": Severity.WARNING,
     "ACT_FILE_NAME": Severity.WARNING,
+    # registry (SPEC §11)
+    "REGISTRY_INVALID": Severity.ERROR,
+    "REGISTRY_NOT_FOUND": Severity.WARNING,
+    "REGISTRY_MISMATCH": Severity.WARNING,
+    "REGISTRY_SNAPSHOT": Severity.WARNING,  # a snapshot row the code could not use as is
+    "REGISTRY_UNAVAILABLE": Severity.INFO,
     "FILE_IN_PROGRESS": Severity.INFO,
     "DUPLICATE_DOCUMENT": Severity.INFO,
     "NOT_QUALITY_DOCUMENT": Severity.INFO,

@@ -146,6 +146,20 @@ PROJECT_TABLES: dict[str, Columns] = {
         ("sheets", "INTEGER"),
         ("fingerprint", "VARCHAR"),
     ],
+    # SPEC §11, exactly its columns
+    "registry_checks": [
+        ("project_code", "VARCHAR"),
+        ("document_id", "VARCHAR"),
+        ("doc_number", "VARCHAR"),
+        ("source", "VARCHAR"),
+        ("checked_at", "TIMESTAMP"),
+        ("status", "VARCHAR"),
+        ("registry_valid_from", "DATE"),
+        ("registry_valid_to", "DATE"),
+        ("registry_product", "VARCHAR"),
+        ("registry_manufacturer", "VARCHAR"),
+        ("mismatch", "VARCHAR"),
+    ],
 }
 
 # Tables derived from all projects at rebuild time.
@@ -163,6 +177,7 @@ DERIVED_TABLES: dict[str, Columns] = {
         ("source_file", "VARCHAR"),
         ("status", "VARCHAR"),
         ("as_of", "DATE"),
+        ("registry_status", "VARCHAR"),  # SPEC §11: the registry's status when known
     ],
     "projects": [
         ("project_code", "VARCHAR"),
@@ -429,11 +444,17 @@ def _fill_expiring(con, today: date) -> None:
         SELECT project_code, document_id, doc_type, doc_number, product_name, manufacturer,
                valid_to, days_left,
                CASE WHEN days_left <= {short} THEN {short} ELSE {long} END AS horizon,
-               source_file, status, CAST($today AS DATE) AS as_of
+               source_file, status, CAST($today AS DATE) AS as_of, registry_status
         FROM (
-            SELECT *, CAST(valid_to - CAST($today AS DATE) AS INTEGER) AS days_left
-            FROM {SCHEMA}.documents
-            WHERE doc_type IN {_EXPIRING_TYPES} AND valid_to IS NOT NULL
+            SELECT d.*, CAST(d.valid_to - CAST($today AS DATE) AS INTEGER) AS days_left,
+                   r.status AS registry_status
+            FROM {SCHEMA}.documents d
+            LEFT JOIN (
+                SELECT DISTINCT ON (project_code, document_id) project_code, document_id, status
+                FROM {SCHEMA}.registry_checks
+                WHERE status NOT IN ('unavailable')
+            ) r USING (project_code, document_id)
+            WHERE d.doc_type IN {_EXPIRING_TYPES} AND d.valid_to IS NOT NULL
         )
         WHERE days_left BETWEEN 0 AND {long}
         ORDER BY days_left, project_code, document_id

@@ -176,6 +176,9 @@ class Doc:
     status: str = "ok"
     text_source: str = ""
     ocr_confidence: float | None = None
+    # SPEC §11: first day the registry's status (terminated, suspended) makes it invalid
+    invalid_from: dt.date | None = None
+    registry_word: str = ""  # the registry's status word, for messages
 
     @property
     def date(self) -> dt.date | None:
@@ -289,6 +292,8 @@ def _docs(documents: pd.DataFrame) -> list[Doc]:
                 status=as_text(row.get("status")),
                 text_source=as_text(row.get("text_source")),
                 ocr_confidence=as_float(row.get("ocr_confidence")),
+                invalid_from=as_date(row.get("registry_invalid_from")),
+                registry_word=as_text(row.get("registry_status_word")),
             )
         )
     return docs
@@ -380,12 +385,32 @@ def _duplicate_finding(kept: Doc, other: Doc) -> Finding:
 def _shared_verdict(doc: Doc, line: Line) -> tuple[str, str]:
     """Certificate / declaration / refusal letter against the work period S..E."""
     period = f"работы {format_date(line.start)}–{format_date(line.end)}"
+    if revoked_for(doc, line):
+        # Terminated or suspended before or during the works: like an expired document.
+        return EXPIRED, f"в реестре {registry_state(doc)}, {period}"
     if doc.valid_to and line.start and doc.valid_to < line.start:
         return EXPIRED, f"срок действия до {format_date(doc.valid_to)} истёк до начала работ"
     if doc.start and line.end and doc.start > line.end:
         return AFTER_WORK, f"действует с {format_date(doc.start)}, позже окончания работ"
     validity = f"действует {format_date(doc.start) or '…'}–{format_date(doc.valid_to) or '…'}"
     return ELIGIBLE, f"{validity}, {period}"
+
+
+def revoked_for(doc: Doc, line: Line) -> bool:
+    """The registry status invalidates the document for the line's works (SPEC §11)."""
+    if doc.invalid_from is None:
+        return False
+    return line.end is None or doc.invalid_from <= line.end
+
+
+def registry_state(doc: Doc) -> str:
+    """«прекращён с 01.04.2026» — the registry's word and date, for messages."""
+    word = doc.registry_word or "недействителен"
+    if word == "аннулирован":
+        return "аннулирован (недействителен с начала срока действия)"
+    if doc.invalid_from is None or doc.invalid_from == dt.date.min:
+        return word
+    return f"{word} с {format_date(doc.invalid_from)}"
 
 
 def _allocate_batch(
@@ -550,7 +575,10 @@ def _line_findings(result: LineResult, evaluation: Evaluation) -> list[Finding]:
         return [Finding("MISSING_QUALITY_DOC", message, **common)]
     if status == EXPIRED:
         names = "; ".join(
-            f"{c.doc.title()}, действует до {format_date(c.doc.valid_to)}" for c in listed
+            f"{c.doc.title()}, в реестре {registry_state(c.doc)}"
+            if revoked_for(c.doc, line)
+            else f"{c.doc.title()}, действует до {format_date(c.doc.valid_to)}"
+            for c in listed
         )
         message = (
             f"Для {where} есть только документы с истёкшим сроком действия ({names}), а работы "
@@ -698,6 +726,45 @@ def _unused_finding(doc: Doc, reason: str) -> Finding:
     )
 
 
+def registry_invalid_findings(docs: list[Doc], evaluation: Evaluation) -> list[Finding]:
+    """REGISTRY_INVALID: a document the registry terminated or suspended before or during
+    the works of acts that use it (a line it matches), one finding per document."""
+    findings = []
+    for doc in docs:
+        if doc.invalid_from is None or doc.doc_type not in SHARED_TYPES:
+            continue
+        lines = [x for x, c in evaluation.by_doc.get(doc.document_id, []) if c.accepted]
+        hit = sorted(
+            {x.act_number: x for x in lines if revoked_for(doc, x)}.values(),
+            key=lambda x: act_sort_key(x.act_number),
+        )
+        if not hit:
+            continue
+        acts = "; ".join(
+            f"акт № {x.act_number} (работы {format_date(x.start)}–{format_date(x.end)})"
+            for x in hit
+        )
+        message = (
+            f"{doc.title(capital=True)} (файл {doc.source_file}) в реестре "
+            f"{registry_state(doc)}, а его материал использован в работах: {acts}. Для этих "
+            "работ документ недействителен, как просроченный: запросите у поставщика "
+            "действующий сертификат или декларацию на поставленную партию и замените "
+            "документ в пакете."
+        )
+        findings.append(
+            Finding(
+                "REGISTRY_INVALID",
+                message,
+                stage=STAGE,
+                act_number=hit[0].act_number,
+                material=hit[0].material,
+                document_id=doc.document_id,
+                source_file=doc.source_file,
+            )
+        )
+    return findings
+
+
 # --- coverage table ----------------------------------------------------------------
 
 
@@ -784,10 +851,13 @@ def match_materials(
                 findings.append(_orphan_batch_finding(candidate, line))
                 reported_ids.add(candidate.doc.document_id)
 
+    invalid = registry_invalid_findings(docs, evaluation)
+    reported_ids.update(f.document_id for f in invalid)  # it is used, only not valid
     for doc in docs:
         if doc.document_id in listed_ids or doc.document_id in reported_ids:
             continue
         findings.append(_unused_finding(doc, _unused_reason(doc, evaluation)))
+    findings.extend(invalid)
 
     columns = tables.COVERAGE_COLUMNS + COVERAGE_EXTRA_COLUMNS
     if not rows:
