@@ -270,3 +270,42 @@ def test_only_a_label_ending_its_line_with_no_value_gets_a_strip_to_read_again()
     assert len(boxes) == 1
     left, top, _right, bottom = boxes[0]
     assert left > len("Партия №") * CHAR and top < 100 < 130 < bottom
+
+
+# --- captions above their values ----------------------------------------------------------
+
+CAPTION_GRID = (
+    "ПРОТОКОЛ ИСПЫТАНИЙ № ИЛ-7794\n"
+    "Дата: 11.11.2025\n\n"
+    "Объект испытаний                               Изготовитель\n"
+    "Смесь бетонная БСТ В25 П5 F150 W6              ООО «Восточный бетонный узел»\n\n"
+    "Нормативный документ                           Партия\n"
+    "ГОСТ 7473-2010                                 5570\n"
+)
+
+
+def test_captions_side_by_side_give_each_value_to_its_own_caption():
+    fields = extract_document(CAPTION_GRID, 0.9, layout=(CAPTION_GRID, None)).fields
+    assert fields["product_name"] == "Смесь бетонная БСТ В25 П5 F150 W6"
+    assert fields["manufacturer"] == "ООО «Восточный бетонный узел»"
+    assert fields["batch_number"] == "5570"
+
+
+def test_unfolded_captions_keep_each_words_confidence():
+    from pto_pipeline.domain.extraction.captions import unfold_captions
+
+    text = "Продукция          Изготовитель\nПраймер «Гидростоп-П»          ООО «Урал»\n"
+    confidences = [90, 91, 50, 51, 80, 81]
+    unfolded, moved = unfold_captions(text, confidences, lambda caption: True)
+    assert unfolded.splitlines()[:2] == [
+        "Продукция: Праймер «Гидростоп-П»",
+        "Изготовитель: ООО «Урал»",
+    ]
+    assert moved == [90, 50, 51, 91, 80, 81]
+
+
+def test_a_table_under_its_titles_is_not_taken_for_captions():
+    from pto_pipeline.domain.extraction.captions import unfold_captions
+
+    text = "Партия        Количество\n4593          12,5\n4594          10,0\n"
+    assert unfold_captions(text, None, lambda caption: True)[0] == text

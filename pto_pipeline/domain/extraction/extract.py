@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from ..tables import REQUISITE_FIELDS
+from .captions import unfold_captions
 from .classify import classify, title_zone
 from .fields import (
     Context,
@@ -22,6 +24,7 @@ from .fields import (
     table_fields,
 )
 from .rules import NUMBER_SIGN, Family, FieldRule, common, families
+from .table_reader import table_kinds
 
 FIELDS = tuple(REQUISITE_FIELDS)
 DATE_FIELDS = ("issue_date", "valid_from", "valid_to")
@@ -133,6 +136,11 @@ def _read(
 ) -> Reading:
     """(value, confidence) of every field one text gives; tables are read by their
     column titles only in a text `laid_out` as printed, where columns line up."""
+    if laid_out:  # captions above their values become `Caption: value` lines
+        text, word_confidences = unfold_captions(
+            text, word_confidences, _CAPTION_TESTS.setdefault(family.name, _caption_test(family))
+        )
+        text = "\n".join(line.lstrip() for line in text.split("\n"))
     words = _WordConfidence(text, word_confidences)
     reading: Reading = {}
     for name, item in _find_fields(_context(text, family), family, laid_out).items():
@@ -151,6 +159,30 @@ def _read(
 def _kind(family: Family, name: str) -> str:
     rule = family.fields.get(name)
     return rule.kind if rule is not None else "date"
+
+
+_CAPTION_TESTS: dict[str, Callable[[str], bool]] = {}  # per family, built once
+
+
+def _caption_test(family: Family) -> Callable[[str], bool]:
+    """Whether a cell's text (search form) is a caption of this family: one of its field
+    labels or a date's title (`Дата выдачи`), with little else in the cell."""
+    patterns = [label.pattern for rule in family.fields.values() for label in rule.labels]
+    patterns += [role.header for role in family.date_roles if role.header is not None]
+    patterns += list(common().block_labels)
+
+    shielding = [k for k in table_kinds() if k.shields]  # a properties table's titles
+
+    def is_caption(text: str) -> bool:
+        if any(any(p.search(text) for ps in k.titles.values() for p in ps) for k in shielding):
+            return False
+        for pattern in patterns:
+            m = pattern.search(text)
+            if m and m.start() <= 2 and len(text) - m.end() <= 12 and len(text) >= 4:
+                return True
+        return False
+
+    return is_caption
 
 
 def combine_readings(readings: list[Reading]) -> tuple[dict[str, Any], dict[str, float]]:

@@ -132,7 +132,11 @@ def _render_row(
     confidences: list[int] = []
     previous: Word | None = None
     for word in row:
-        if previous is not None:
+        if previous is None:
+            # a line's first word keeps its column: a value under the right caption of a
+            # row stays there (extraction strips the indent once columns are used)
+            out = " " * round((word.left - left_edge) / char_width)
+        else:
             gap = word.left - previous.right
             if gap > _CELL_GAP * max(word_height, min(word.height, previous.height)):
                 column = round((word.left - left_edge) / char_width)
