@@ -148,6 +148,8 @@ def _read(
         weight = common().ocr_weight.get(_kind(family, name), 0.6)
         certainty = item.certainty * (factor if lowest is None else _ocr_factor(lowest, weight))
         if name == "quantity":
+            if not item.value[0]:
+                certainty *= 0.3  # a batch of nothing: OCR lost the figure (`7,0` as `0`)
             reading["quantity"] = (item.value[0], certainty)
             if item.value[1] is not None:
                 reading["unit"] = (item.value[1], certainty)
