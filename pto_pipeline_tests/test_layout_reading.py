@@ -309,3 +309,10 @@ def test_a_table_under_its_titles_is_not_taken_for_captions():
 
     text = "Партия        Количество\n4593          12,5\n4594          10,0\n"
     assert unfold_captions(text, None, lambda caption: True)[0] == text
+
+
+def test_a_batch_of_nothing_is_doubted():
+    text = CONCRETE.replace("Объём, м3: 7,0", "Объём, м3: 0")
+    result = extract_document(text, 0.95, layout=(text, None))
+    assert result.fields["quantity"] == 0
+    assert result.confidence["quantity"] < 0.6
