@@ -316,3 +316,31 @@ def test_a_batch_of_nothing_is_doubted():
     result = extract_document(text, 0.95, layout=(text, None))
     assert result.fields["quantity"] == 0
     assert result.confidence["quantity"] < 0.6
+
+
+# --- bad input: empty with a reason, never a sure wrong value, never a crash ---------------
+
+
+def test_label_with_no_value_leaves_the_field_empty_with_a_reason():
+    text = CONCRETE.replace(
+        "Наименование продукции: Бетонная смесь БСТ В25 П4 F150 W6", "Наименование продукции:"
+    )
+    result = extract_document(text, 0.95, layout=(text, None))
+    assert result.fields["product_name"] is None
+    assert result.status == "needs_review" and "наименование продукции" in result.error
+
+
+def test_a_page_that_is_all_table_reads_without_crashing():
+    header = "№ п/п      Наименование показателя      Норма по НД      Фактическое значение\n"
+    rows = "".join(f"{i}      Показатель {i}      не менее {i}0      {i}5\n" for i in range(1, 40))
+    text = "ПАСПОРТ № 12\n" + header + rows
+    result = extract_document(text, 0.9, layout=(text, None))
+    assert result.fields["product_name"] is None  # a property is no product
+    assert result.fields["quantity"] is None
+
+
+def test_two_values_for_one_label_are_not_both_sure():
+    text = CONCRETE.replace("Объём, м3: 7,0", "Объём, м3: 7,0\nОбъём, м3: 9,0")
+    flow = CONCRETE.replace("Объём, м3: 7,0", "Объём, м3: 9,0\nОбъём, м3: 7,0")
+    result = extract_document(flow, 0.95, layout=(text, None))
+    assert result.confidence["quantity"] < 0.8  # the readings disagree: doubted
