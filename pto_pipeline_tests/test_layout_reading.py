@@ -344,3 +344,32 @@ def test_two_values_for_one_label_are_not_both_sure():
     flow = CONCRETE.replace("Объём, м3: 7,0", "Объём, м3: 9,0\nОбъём, м3: 7,0")
     result = extract_document(flow, 0.95, layout=(text, None))
     assert result.confidence["quantity"] < 0.8  # the readings disagree: doubted
+
+
+def test_short_refusal_letter_mentioning_passports_is_still_a_refusal_letter():
+    text = (
+        "Общество с ограниченной ответственностью «Стандарт-РастворБетон»\n"
+        "ИНН 6692053468, 620966, г. Екатеринбург, ул. Магистральная, д. 78\n\n"
+        "Исх. № 306/25 от 23.09.2025\n\n"
+        "Продукция Смесь растворная кладочная тяжелая цементная М100 Пк2 (ГОСТ\n"
+        "28013-98) не подлежит обязательному подтверждению соответствия. Документы о\n"
+        "качестве выдаются на каждую партию.\n"
+        "Письмо действительно по 31.12.2025 г.\n"
+    )
+    assert extract_document(text, 0.9).fields["doc_type"] == "refusal_letter"
+
+
+def test_batch_product_and_weight_told_in_a_sentence():
+    text = (
+        "ООО «Чистопольский металлургический завод № 8», г. Москва\n\n"
+        "СЕРТИФИКАТ КАЧЕСТВА № C-9897\nот 19.05.2026 г.\n\n"
+        "Настоящим удостоверяется, что партия № В-59 проката «Прокат арматурный\n"
+        "свариваемый периодического профиля А500С ф20» весом 19,326 т изготовлена по\n"
+        "ГОСТ 34028-2016 и принята ОТК.\n"
+    )
+    fields = extract_document(text, 0.9, layout=(text, None)).fields
+    assert (
+        fields["product_name"] == "Прокат арматурный свариваемый периодического профиля А500С ф20"
+    )
+    assert fields["batch_number"] == "В-59"
+    assert (fields["quantity"], fields["unit"]) == (19.326, "т")

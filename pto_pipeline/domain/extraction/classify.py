@@ -168,11 +168,13 @@ def _score(family: Family, page: _Page, raw_text: str) -> _Score:
         body += strength * anchor.weight
         if anchor.weight >= 2:
             strong = max(strong, strength)
-    title = max(title, 0.8 * strong)
     number = 1.0 if family.number_formats and find_numbers(text, family.number_formats) else 0.0
     if _best(family.negative_anchors, title_sq) >= 0.9:
         title *= 0.3
         number = 0.0
+    # a strong body formula (`не подлежит обязательной сертификации`) stands as a title even
+    # when a short letter's first lines mention a passport (`Документы о качестве выдаются …`)
+    title = max(title, 0.8 * strong)
     score = 0.6 * title + 0.25 * min(1.0, body / 3.0) + 0.15 * number
     return _Score(family, min(1.0, score), title, body)
 
