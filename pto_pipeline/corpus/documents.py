@@ -6,7 +6,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pto_pipeline.corpus import layouts_conformity, layouts_letters, layouts_quality
+from pto_pipeline.corpus import (
+    layouts_conformity,
+    layouts_letters,
+    layouts_promoted,
+    layouts_quality,
+)
 from pto_pipeline.corpus.facts import Facts, requisites
 from pto_pipeline.corpus.page import Page
 
@@ -20,6 +25,8 @@ LAYOUTS: Registry = {
     **layouts_quality.LAYOUTS,
     **layouts_letters.LAYOUTS,
 }
+for _scheme, _layouts in layouts_promoted.LAYOUTS.items():  # once reserved, see the module
+    LAYOUTS[_scheme] = {**LAYOUTS[_scheme], **_layouts}
 LAYOUT_SETS = ("development", "reserved")
 
 

@@ -756,6 +756,9 @@ def other_invoice(f: Facts, rng: random.Random) -> list[Page]:
     return flow.pages
 
 
+# Reserved layouts that failed, whose mechanisms were fixed, now development layouts
+# (layouts_promoted.py): `cert_gost_r_two_columns`, `refusal_date_first`,
+# `other_transfer_act` (2026-12-02).
 LAYOUTS = {
     "eaeu_cert": {
         "cert_eaeu_caption_grid": cert_eaeu_caption_grid,
@@ -763,7 +766,6 @@ LAYOUTS = {
     },
     "gost_r_cert": {
         "cert_gost_r_header_table": cert_gost_r_header_table,
-        "cert_gost_r_two_columns": cert_gost_r_two_columns,
     },
     "voluntary_cert": {"cert_voluntary_leaders": cert_voluntary_leaders},
     "eaeu_decl": {
@@ -792,9 +794,7 @@ LAYOUTS = {
         "report_header_table_prose": report_header_table_prose,
     },
     "refusal": {
-        "refusal_date_first": refusal_date_first,
         "refusal_product_table": refusal_product_table,
     },
-    "covering_letter": {"other_transfer_act": other_transfer_act},
     "waybill": {"other_invoice": other_invoice},
 }
