@@ -373,3 +373,46 @@ def test_batch_product_and_weight_told_in_a_sentence():
     )
     assert fields["batch_number"] == "В-59"
     assert (fields["quantity"], fields["unit"]) == (19.326, "т")
+
+
+# --- mechanisms found by reserved layouts that failed (now development layouts) ----------
+
+
+def test_act_handing_over_passports_is_not_a_passport():
+    text = (
+        "АКТ № 6359\nприёма-передачи исполнительной документации\n"
+        "«13» июля 2025 г.\n"
+        "ООО «Зеленодольский завод» передаёт, а АО «ИтильДевелопмент» принимает документы:\n"
+        "№     Документ                       Листов\n"
+        "1     Паспорта качества              11\n"
+        "2     Товарные накладные             1\n"
+    )
+    assert extract_document(text, 0.9, layout=(text, None)).fields["doc_type"] == "other"
+
+
+def test_refusal_names_the_product_after_its_maker_and_a_dash():
+    text = (
+        "Общество с ограниченной ответственностью «Волжский завод нерудных материалов»\n\n"
+        "от 10.09.2026 № 267                    Руководителю организации-заказчика\n\n"
+        "Продукция ООО «Волжский завод нерудных материалов» — Щебень гравийный фракции 10-20\n"
+        "мм, марка по дробимости М1000, выпускаемая по ГОСТ 8267-93, — не включена в перечни\n"
+        "продукции, подлежащей обязательной сертификации или декларированию. Оформление\n"
+        "сертификата или декларации о соответствии на неё не требуется.\n"
+        "Письмо действует по 31.12.2026.\n"
+    )
+    fields = extract_document(text, 0.9, layout=(text, None)).fields
+    assert fields["doc_type"] == "refusal_letter"
+    assert fields["product_name"] == "Щебень гравийный фракции 10-20 мм, марка по дробимости М1000"
+    assert fields["valid_to"] == date(2026, 12, 31)
+
+
+def test_company_name_never_taken_across_a_cell_gap():
+    text = (
+        "СЕРТИФИКАТ СООТВЕТСТВИЯ\nРОСС RU.КА38.Н80191\n\n"
+        "Изготовитель   Акционерное общество                   Выдан           21.11.2025\n"
+        "               «ГарантБетон-Комплект», г. Москва       Действителен    20.11.2030\n"
+    )
+    result = extract_document(text, 0.9, layout=(text, None))
+    assert result.fields["manufacturer"] != "АО «Выдан»"
+    assert result.fields["issue_date"] == date(2025, 11, 21)
+    assert result.fields["valid_to"] == date(2030, 11, 20)

@@ -565,7 +565,8 @@ def _organizations(ctx: Context) -> Iterator[Found]:
     forms = "|".join(f"(?P<f{i}>{p.pattern})" for i, (_, p) in enumerate(ctx.common.legal_forms))
     name = r"[^«»\"“”„<>\n]"
     regex = re.compile(
-        rf"(?<![а-яa-z0-9])(?:{forms})(?![а-яa-z0-9])\s*(?:"
+        # the name follows the form in its cell or on the next line, never across a cell gap
+        rf"(?<![а-яa-z0-9])(?:{forms})(?![а-яa-z0-9])(?:[ \t]{{0,2}}|[ \t]*\n\s*)(?:"
         # a name with a quoted name inside: «Центр «Эксперт»»
         rf"{_QUOTES_OPEN}\s*(?P<n>{name}{{2,60}}?\s+{_QUOTES_OPEN}{name}{{1,60}}{_QUOTES_CLOSE})"
         rf"(?:{_QUOTES_CLOSE})?"
@@ -720,7 +721,10 @@ def _labelled_text(
             if _POSTAL.search(ctx.search, end, ctx.line_bounds(end)[1]):
                 continue  # `«Завод», 420691, г. Казань, …`: a company with its address
         else:
-            start, end = span.start, _text_end(ctx, rule, span, other_labels)
+            start = _past_maker(ctx, span.start)
+            end = _text_end(
+                ctx, rule, Span(start, span.end, span.label_start, span.certainty), other_labels
+            )
             if _starts_with_stop(ctx, rule, start):
                 continue  # the label is followed by another section, not by the name
         if ctx.is_foreign_number(start, end):  # `Продукция задекларирована: № ЕАЭС …`
@@ -732,6 +736,15 @@ def _labelled_text(
             value = _append_details(ctx, rule, _repair_grades(rule, value))
             return Found(value, 0.85 * span.certainty * _legibility(value), start, end)
     return None
+
+
+def _past_maker(ctx: Context, start: int) -> int:
+    """`Продукция ООО «Завод» — Щебень …`: the name starts after the maker and its dash."""
+    org = next((o for o in ctx.organizations if o.start == start), None)
+    if org is None:
+        return start
+    dash = re.compile(r"\s*[-–—]\s*").match(ctx.search, org.end)
+    return dash.end() if dash else start
 
 
 def _without_trailing_label(rule: FieldRule, value: str | None) -> str | None:
@@ -828,7 +841,11 @@ def _starts_with_stop(ctx: Context, rule: FieldRule, start: int) -> bool:
 
 def _column_titles(ctx: Context, start: int, end: int, other_labels: list[re.Pattern[str]]) -> bool:
     """A row of column titles rather than a value: other fields' labels and no figures."""
-    labels = sum(bool(p.search(ctx.search, start, end)) for p in other_labels)
+    # a short word label (`по`, `№`) inside a name (`марка по дробимости`) is no title
+    labels = sum(
+        any(len(m.group().strip()) >= 4 for m in p.finditer(ctx.search, start, end))
+        for p in other_labels
+    )
     figures = re.search(r"[0-9]", ctx.unit_regex.sub("", ctx.search[start:end]))
     return labels >= 2 or (labels == 1 and not figures)
 

@@ -170,7 +170,9 @@ MIN_ANCHOR_LETTERS = 5
 def _anchors(items: list[Any] | None) -> tuple[Anchor, ...]:
     anchors = []
     for item in items or []:
-        phrase, weight = (item, 1.0) if isinstance(item, str) else (item["phrase"], item["weight"])
+        phrase, weight = (
+            (item, 1.0) if isinstance(item, str) else (item["phrase"], item.get("weight", 1.0))
+        )
         squashed = squash_search(phrase)
         if len(squashed) < MIN_ANCHOR_LETTERS:  # `бст` is found inside any squashed text
             raise ValueError(f"anchor {phrase!r} is too short to be told apart from noise")
