@@ -373,3 +373,65 @@ def test_value_under_a_grey_stamp_is_read_again_right_of_its_label() -> None:
         ),
     )
     assert ocr.read_covered_values(img, whole, ocr.OcrConfig()) is whole
+
+
+def test_a_page_read_before_is_found_by_its_files_bytes_without_rendering(
+    tmp_path: Path, monkeypatch
+) -> None:
+    path = tmp_path / "scan.png"
+    _page_image().save(path, dpi=(150, 150))
+    cache = tmp_path / "cache"
+    [cold] = _run([path], cache=cache)
+    monkeypatch.setattr(ocr, "render_page", lambda task: pytest.fail("pixels decoded again"))
+    [warm] = _run([path], cache=cache)
+    assert warm["cached"] and warm["text"] == cold["text"]
+    assert warm["layout_text"] == cold["layout_text"]
+
+
+def test_a_text_layer_page_read_before_is_not_opened_again(tmp_path: Path, monkeypatch) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("dejavu", fname=FONT)
+    pdf.set_font("dejavu", size=14)
+    for line in TEXT:
+        pdf.cell(0, 10, line, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "digital.pdf"
+    pdf.output(str(path))
+    cache = tmp_path / "cache"
+    [cold] = _run([path], cache=cache)
+    assert cold["text_source"] == "text_layer"
+    monkeypatch.setattr(ocr, "pdf_text_layer", lambda *a: pytest.fail("text layer read again"))
+    [warm] = _run([path], cache=cache)
+    assert (warm["text"], warm["layout_text"]) == (cold["text"], cold["layout_text"])
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "wrong shape"])
+def test_a_corrupt_cache_entry_is_read_again_and_heals(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "scan.png"
+    _page_image().save(path, dpi=(150, 150))
+    cache = tmp_path / "cache"
+    [cold] = _run([path], cache=cache)
+    for entry in (cache / "ocr").rglob("*.json"):
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(
+            {
+                "garbage": "\x00{not json",
+                "truncated": text[: len(text) // 2],
+                "wrong shape": "[1, 2]",
+            }[damage],
+            encoding="utf-8",
+        )
+    [again] = _run([path], cache=cache)
+    assert again["status"] == "ok" and not again["cached"] and again["text"] == cold["text"]
+    [healed] = _run([path], cache=cache)
+    assert healed["cached"] and healed["text"] == cold["text"]
+
+
+def test_an_older_engine_versions_cache_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "scan.png"
+    _page_image().save(path, dpi=(150, 150))
+    cache = tmp_path / "cache"
+    _run([path], cache=cache)
+    monkeypatch.setattr(ocr, "tesseract_version", lambda: "tesseract 0.0-older")
+    [row] = _run([path], cache=cache)
+    assert not row["cached"]

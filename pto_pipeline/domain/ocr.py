@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -158,9 +158,9 @@ def _too_large_message() -> str:
 # --- one page (worker process) ----------------------------------------------
 
 
-def pdf_text_layer(pdf_path: str, page_index: int) -> tuple[str, str] | None:
-    """The page's text layer (in the PDF's order, and laid out as printed) when it is
-    real text covering the page, else None."""
+def pdf_text_layer(pdf_path: str, page_index: int) -> tuple[str, list[Word]] | None:
+    """The page's text layer (in the PDF's order, and its words with their boxes) when it
+    is real text covering the page, else None."""
     import pdfplumber  # local: only PDF pages need it
 
     with pdfplumber.open(pdf_path) as pdf:
@@ -178,7 +178,7 @@ def pdf_text_layer(pdf_path: str, page_index: int) -> tuple[str, str] | None:
             )
             if covered < 0.5:
                 return None
-        return text, layout_text(pdf_words(page.extract_words()))[0]
+        return text, pdf_words(page.extract_words())
 
 
 def _text_layer_is_sane(text: str) -> bool:
@@ -781,34 +781,97 @@ def _failures_into(row: dict, config: OcrConfig) -> Iterator[None]:
 def _read_without_ocr(
     task: PageTask, row: dict, config: OcrConfig
 ) -> tuple[Image.Image, Path | None] | None:
-    """Fill `row` from the PDF text layer or the OCR cache; otherwise the prepared page
-    and its cache file."""
+    """Fill `row` from the page index, the PDF text layer or the OCR cache; otherwise
+    the prepared page and its cache file."""
+    if _from_page_index(task, row, config):
+        return None
     if task.kind == "pdf":
         layer = pdf_text_layer(task.path, task.page - 1)
         if layer is not None:
             if hidden_text_share(task.path, task.page - 1) <= HIDDEN_LAYER_SHARE:
-                row.update(text=layer[0], layout_text=layer[1], text_source="text_layer")
+                row.update(
+                    text=layer[0], layout_text=layout_text(layer[1])[0], text_source="text_layer"
+                )
+                _index_page(
+                    task, config, {"text_layer": layer[0], "words": words_to_json(layer[1])}
+                )
                 return None
             row["hidden_text_layer"] = True  # the page is read from its pixels instead
     image = render_page(task)
     key = hashlib.sha256(f"{page_hash(image)}|{config.cache_tag}".encode()).hexdigest()
     cache = _cache_file(config, key)
-    if cache is not None and cache.exists():
+    if cache is not None and _from_cache(cache, row):
+        _index_page(task, config, {"reading": key, "hidden": row["hidden_text_layer"]})
+        return None
+    return prepare_for_ocr(image, config), cache
+
+
+def _from_cache(cache: Path, row: dict) -> bool:
+    """Fill `row` from an OCR cache entry; a missing, corrupt or foreign entry is a miss
+    (the page is read again and the entry rewritten)."""
+    try:
         cached = json.loads(cache.read_text(encoding="utf-8"))
         laid_out, laid_out_confidences = layout_text(words_from_json(cached.get("words") or []))
         row.update(
-            text=cached["text"],
-            ocr_confidence=cached["confidence"],
+            text=str(cached["text"]),
+            ocr_confidence=float(cached["confidence"]),
             word_confidences=cached.get("word_confidences"),
             layout_text=laid_out,
             layout_word_confidences=laid_out_confidences,
             cached=True,
         )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
+
+
+# --- page index: a page already read is found by its file's bytes, no pixels decoded ----
+
+
+def _page_index_file(task: PageTask, config: OcrConfig) -> Path | None:
+    if config.cache_dir is None:
         return None
-    return prepare_for_ocr(image, config), cache
+    key = hashlib.sha256(f"{task.sha256}|{task.page}|{config.cache_tag}".encode()).hexdigest()
+    return config.cache_dir / "ocr" / "pages" / key[:2] / f"{key}.json"
 
 
-def _store_reading(row: dict, reading: Recognised, cache: Path | None, config: OcrConfig) -> None:
+def _from_page_index(task: PageTask, row: dict, config: OcrConfig) -> bool:
+    """A page of a file read before (same bytes, same engine and settings): its text
+    layer, or the OCR cache entry of its pixels, without rendering the page."""
+    index = _page_index_file(task, config)
+    if index is None or not index.exists():
+        return False
+    try:
+        entry = json.loads(index.read_text(encoding="utf-8"))
+        if "text_layer" in entry:
+            row.update(
+                text=str(entry["text_layer"]),
+                layout_text=layout_text(words_from_json(entry["words"]))[0],
+                text_source="text_layer",
+                cached=True,
+            )
+            return True
+        cache = _cache_file(config, str(entry["reading"]))
+        if cache is not None and _from_cache(cache, row):
+            row["hidden_text_layer"] = bool(entry.get("hidden"))
+            return True
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return False
+
+
+def _index_page(task: PageTask, config: OcrConfig, entry: dict) -> None:
+    index = _page_index_file(task, config)
+    if index is None:
+        return
+    # a full or read-only cache disk: the page is simply read again next time
+    with suppress(OSError):
+        write_text_atomic(index, json.dumps(entry, ensure_ascii=False))
+
+
+def _store_reading(
+    row: dict, reading: Recognised, cache: Path | None, config: OcrConfig, task: PageTask
+) -> None:
     words = list(reading.word_confidences)
     laid_out, laid_out_confidences = layout_text(reading.boxes)
     row.update(
@@ -828,24 +891,28 @@ def _store_reading(row: dict, reading: Recognised, cache: Path | None, config: O
             "words": words_to_json(reading.boxes),
             "engine": config.cache_tag,
         }
-        write_text_atomic(cache, json.dumps(payload, ensure_ascii=False))
+        try:
+            write_text_atomic(cache, json.dumps(payload, ensure_ascii=False))
+        except OSError:
+            return  # a full or read-only cache disk: the reading stands, uncached
+        _index_page(task, config, {"reading": cache.stem, "hidden": row["hidden_text_layer"]})
 
 
 def process_pages(tasks: list[PageTask], config: OcrConfig) -> list[dict]:
     """PAGE_COLUMNS rows of a few pages; those that need OCR share one tesseract call.
     Never raises."""
     rows = [_new_row(task) for task in tasks]
-    pending: list[tuple[dict, Image.Image, Path | None]] = []
+    pending: list[tuple[PageTask, dict, Image.Image, Path | None]] = []
     for task, row in zip(tasks, rows, strict=True):
         with _failures_into(row, config):
             if prepared := _read_without_ocr(task, row, config):
-                pending.append((row, *prepared))
-    readings = recognise_pages([gray for _, gray, _ in pending], config) if pending else []
-    for (row, gray, cache), reading in zip(pending, readings, strict=True):
+                pending.append((task, row, *prepared))
+    readings = recognise_pages([gray for _, _, gray, _ in pending], config) if pending else []
+    for (task, row, gray, cache), reading in zip(pending, readings, strict=True):
         with _failures_into(row, config):
             if isinstance(reading, Exception):
                 raise reading
-            _store_reading(row, second_look(gray, reading, config), cache, config)
+            _store_reading(row, second_look(gray, reading, config), cache, config, task)
     return rows
 
 
