@@ -297,3 +297,33 @@ def test_fingerprint_changes_only_when_an_input_changes(project):
     assert fingerprint("repeated") != base
     _act_docx(project["data_dir"] / "output" / CODE / "acts" / "АОСР-1.docx", "1", pages=3)
     assert fingerprint() != base
+
+
+def test_only_acts_that_changed_are_converted_again(project, fake_office):
+    _build(project)
+    first = [
+        name for call in fake_office for name in call if name != f"{package.REGISTER_STEM}.docx"
+    ]
+    assert first  # every act converted once
+    fake_office.clear()
+    _build(project, built_at=BUILT_AT.replace(hour=BUILT_AT.hour + 1))
+    assert [n for call in fake_office for n in call if n != f"{package.REGISTER_STEM}.docx"] == []
+    # one act edited: that act alone goes to LibreOffice
+    edited = Path(project["acts"]["docx_path"].iloc[0])
+    edited = edited if edited.is_absolute() else project["data_dir"] / edited
+    _act_docx(edited, "1-изм", pages=2)
+    fake_office.clear()
+    result = _build(project, built_at=BUILT_AT.replace(hour=BUILT_AT.hour + 2))
+    converted = [n for call in fake_office for n in call if n != f"{package.REGISTER_STEM}.docx"]
+    assert len(converted) == 1
+    assert result.sheets is not None
+
+
+def test_a_damaged_cached_act_pdf_is_converted_again(project, fake_office):
+    _build(project)
+    for cached in (project["data_dir"] / "cache" / "act-pdf").rglob("*.pdf"):
+        cached.write_bytes(b"not a pdf")
+    fake_office.clear()
+    result = _build(project, built_at=BUILT_AT.replace(hour=BUILT_AT.hour + 1))
+    assert [n for call in fake_office for n in call if n != f"{package.REGISTER_STEM}.docx"]
+    assert result.sheets is not None

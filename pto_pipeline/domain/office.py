@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import shutil
 import subprocess
@@ -58,3 +60,47 @@ def convert_to_pdf(sources: list[Path], out_dir: Path, timeout: float = 300.0) -
         detail = proc.stderr.decode("utf-8", "replace").strip()[-500:]
         raise OfficeUnavailable(f"LibreOffice не создал {', '.join(missing) or 'PDF'}: {detail}")
     return pdfs
+
+
+def convert_cached(sources: list[Path], out_dir: Path, cache_dir: Path | None) -> list[Path]:
+    """`convert_to_pdf`, with each PDF kept under `cache_dir` by its source's bytes: an
+    act that did not change is not converted again. Only the misses go to LibreOffice,
+    in one call. A damaged or unwritable cache only costs a conversion."""
+    if cache_dir is None:
+        return convert_to_pdf(sources, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    keys = [hashlib.sha256(source.read_bytes()).hexdigest() for source in sources]
+    results: list[Path | None] = []
+    for source, key in zip(sources, keys, strict=True):
+        cached = cache_dir / key[:2] / f"{key}.pdf"
+        target = out_dir / f"{source.stem}.pdf"
+        if _usable_pdf(cached):
+            shutil.copyfile(cached, target)
+            results.append(target)
+        else:
+            results.append(None)
+    misses = [source for source, done in zip(sources, results, strict=True) if done is None]
+    converted = iter(convert_to_pdf(misses, out_dir))
+    pdfs = []
+    for key, done in zip(keys, results, strict=True):
+        pdf = done or next(converted)
+        if done is None:
+            _keep(pdf, cache_dir / key[:2] / f"{key}.pdf")
+        pdfs.append(pdf)
+    return pdfs
+
+
+def _usable_pdf(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(5) == b"%PDF-" and path.stat().st_size > 100
+    except OSError:
+        return False
+
+
+def _keep(pdf: Path, cached: Path) -> None:
+    with contextlib.suppress(OSError):  # a full disk: converted again next time
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        shutil.copyfile(pdf, tmp)
+        os.replace(tmp, cached)

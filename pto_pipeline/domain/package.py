@@ -184,7 +184,7 @@ def build_package(
         doc_entries = _document_entries(data_dir, documents, used, work, notes)
         ordered = _ordered(fmt, act_entries, doc_entries, links)
         _number(ordered, fmt)
-        pdf_ready = _render_acts(act_entries, work, notes)
+        pdf_ready = _render_acts(act_entries, work, notes, data_dir / "cache" / "act-pdf")
         register = _register_frame(ordered)
         register_docx = work / f"{REGISTER_STEM}.docx"
         _write_register_docx(register, register_docx, project_code, project_name)
@@ -485,13 +485,16 @@ def _frame_pdf(frame: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
-def _render_acts(entries: list[_Entry], work: Path, notes: list[Finding]) -> bool:
-    """Convert all act DOCX in one LibreOffice call; False when there is no PDF renderer."""
+def _render_acts(
+    entries: list[_Entry], work: Path, notes: list[Finding], pdf_cache: Path | None
+) -> bool:
+    """Convert the act DOCX that changed in one LibreOffice call (the others come from
+    `pdf_cache`, by their bytes); False when there is no PDF renderer."""
     sources = [entry for entry in entries if entry.docx is not None]
     try:
         if office.soffice_binary() is None:
             raise office.OfficeUnavailable("LibreOffice (soffice) не найден")
-        pdfs = office.convert_to_pdf([e.docx for e in sources], work / "acts-pdf")
+        pdfs = office.convert_cached([e.docx for e in sources], work / "acts-pdf", pdf_cache)
     except office.OfficeUnavailable as exc:
         notes.append(_pdf_finding(exc))
         return False
