@@ -33,6 +33,14 @@ def raw_documents(context: dg.AssetExecutionContext, pto: PtoSettings) -> dict:
     settings = pto.load()
     code = context.partition_key
     project_dir = settings.project_dir(code)
+    if not project_dir.is_dir():
+        # Deleted or moved while its build waited in the queue: build nothing, so the
+        # marts keep the project's last state instead of an empty one.
+        raise dg.Failure(
+            description=f"project folder {project_dir} no longer exists (deleted or moved "
+            "while the build was queued); nothing was built, earlier outputs are kept",
+            allow_retries=False,
+        )
     out = settings.project_output(code)
     # Temp files of a build that was killed: each names its (now dead) owner process.
     removed = clean_stale_temp(
