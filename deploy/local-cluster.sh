@@ -209,9 +209,11 @@ up() {
     die "nginx's user $NGINX_USER cannot read $RUN_DIR/nginx/htpasswd: choose a PTO_CLUSTER_DIR its parents let others enter"
   fi
   export PATH="$VENV/bin:$PATH"
-  # Creates the instance's tables once (before several processes race to) and sizes the
-  # `ocr` pool to the workers' slots: that many OCR steps run at once.
-  dagster instance concurrency set ocr $((WORKERS * SLOTS)) >>"$LOGS/instance.log" 2>&1 ||
+  # Creates the instance's tables once (before several processes race to), sizes the
+  # `ocr` pool to the workers' slots (that many OCR steps run at once) and sets the
+  # `warehouse` pool: left to its default, concurrent runs race to insert its row and
+  # all but one fail (a unique-key violation in concurrency_limits).
+  { dagster instance concurrency set ocr $((WORKERS * SLOTS)) && dagster instance concurrency set warehouse 1; } >>"$LOGS/instance.log" 2>&1 ||
     die "could not prepare the Dagster instance (see $LOGS/instance.log)"
 
   start webserver "dagster-webserver" "$RUN_DIR" \

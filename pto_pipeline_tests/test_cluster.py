@@ -9,6 +9,7 @@ Select these tests with `-m cluster`.
 
 from __future__ import annotations
 
+import itertools
 import os
 import secrets
 import shutil
@@ -41,6 +42,8 @@ SIX = [f"site-{i}" for i in range(1, 7)]
 BUSY = SIX[0]  # gets a second build request while its first build runs
 GONE = "zz-gone"  # deleted while its build waits in the queue
 BUILD_TIMEOUT = 600
+# The six-project test with one worker instead of two: PTO_TEST_CLUSTER_WORKERS=1.
+WORKERS = int(os.environ.get("PTO_TEST_CLUSTER_WORKERS") or 2)
 
 
 def _free_port() -> int:
@@ -100,8 +103,10 @@ class Cluster:
 
     def start_redis(self) -> None:
         self.redis = subprocess.Popen(
-            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no"],
+            [
+                *("redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -171,6 +176,7 @@ def cluster() -> Iterator[Cluster]:
         "PTO_UI_PASSWORD": c.password,
         "PTO_QUIET_SECONDS": "1",
         "PTO_OCR_STEP_PAGES": "2",
+        "PTO_CLUSTER_WORKERS": str(WORKERS),
         "PTO_VENV": str(REPO / ".venv"),
     }
     c.start_redis()
@@ -301,7 +307,7 @@ def test_up_again_starts_nothing_new_and_status_sees_everything(cluster: Cluster
     assert {p.name: p.read_text() for p in (cluster.run_dir / "pids").glob("*.pid")} == pids
     status = cluster.script("status")
     assert status.returncode == 0, status.stdout
-    for name in ("webserver", "daemon", "worker1", "worker2", "nginx"):
+    for name in ("webserver", "daemon", *(f"worker{i}" for i in range(1, WORKERS + 1)), "nginx"):
         assert f"{name}: running" in status.stdout
 
 
@@ -415,11 +421,10 @@ def test_six_projects_at_once_are_built_on_the_workers_one_run_per_project_at_a_
     workers_seen: set[str] = set()
     for code in SIX:
         records = _runs(cluster, code)
-        assert [r.dagster_run.status for r in records] == [dg.DagsterRunStatus.SUCCESS] * len(
-            records
-        ), code
+        failed = [r.dagster_run.run_id for r in records if r.dagster_run.is_failure]
+        assert not failed, [c_failure_messages(cluster, run_id) for run_id in failed]
         spans = sorted((r.start_time, r.end_time) for r in records)
-        for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert start >= end, f"{code}: two runs at once"
         for r in records:
             workers_seen |= set(_step_workers(cluster, r.dagster_run.run_id).values())
@@ -427,7 +432,9 @@ def test_six_projects_at_once_are_built_on_the_workers_one_run_per_project_at_a_
     assert len(busy) == 2
     # The second build was requested while the first ran, and waited in the queue.
     assert busy[1].create_timestamp.timestamp() < busy[0].end_time <= busy[1].start_time
-    assert {w.split("@")[0] for w in workers_seen} == {"pto-worker1", "pto-worker2"}
+    assert {w.split("@")[0] for w in workers_seen} == {
+        f"pto-worker{i}" for i in range(1, WORKERS + 1)
+    }
 
     # OCR ran as several steps per project; the marts hold every project, complete.
     ocr_steps = [
@@ -451,16 +458,38 @@ def test_six_projects_at_once_are_built_on_the_workers_one_run_per_project_at_a_
     )
     assert queued == []
     pages = sum(expected_files.values())
-    print(
-        f"\nsix projects + 1 late scan: {pages} pages in {elapsed:.0f} s on 2 workers "
-        f"({pages / elapsed * 3600:.0f} pages/hour end to end)"
+    ocr_seconds = sum(
+        _ocr_step_seconds(cluster, r.dagster_run.run_id) for code in SIX for r in _runs(cluster, code)
     )
+    print(
+        f"\nsix projects + 1 late scan: {pages} pages in {elapsed:.0f} s on {WORKERS} "
+        f"worker(s) ({pages / elapsed * 3600:.0f} pages/hour end to end); OCR steps "
+        f"{ocr_seconds:.0f} s in all = {pages / ocr_seconds * 3600:.0f} pages/hour per worker core"
+    )
+
+
+def _ocr_step_seconds(c: Cluster, run_id: str) -> float:
+    """Seconds the run's OCR steps took on their workers (start to success), summed."""
+    started, total = {}, 0.0
+    for record in c.instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None or not (event.step_key or "").startswith("ocr_text.ocr_pages["):
+            continue
+        if event.event_type_value == "STEP_START":
+            started[event.step_key] = record.timestamp
+        elif event.event_type_value == "STEP_SUCCESS" and event.step_key in started:
+            total += record.timestamp - started[event.step_key]
+    return total
 
 
 def c_failure_messages(c: Cluster, run_id: str) -> list[str]:
     messages = []
     for record in c.instance.all_logs(run_id):
         event = record.dagster_event
+        if event is not None and event.event_type_value == "ENGINE_EVENT":
+            error = getattr(event.event_specific_data, "error", None)
+            if error is not None:
+                messages.append(error.to_string())
         if event is not None and event.is_step_failure:
             data = event.step_failure_data
             messages.append(data.error.message if data.error else "")
@@ -606,7 +635,7 @@ def test_broker_down_at_submit_fails_the_run_clearly_and_the_next_build_succeeds
 
 def test_down_stops_only_what_up_started(cluster: Cluster) -> None:
     pids = [int(p.read_text()) for p in (cluster.run_dir / "pids").glob("*.pid")]
-    assert len(pids) == 5
+    assert len(pids) == 3 + WORKERS
     down = cluster.script("down")
     assert down.returncode == 0, down.stderr
     for pid in pids:
