@@ -458,9 +458,8 @@ def test_six_projects_at_once_are_built_on_the_workers_one_run_per_project_at_a_
     )
     assert queued == []
     pages = sum(expected_files.values())
-    ocr_seconds = sum(
-        _ocr_step_seconds(cluster, r.dagster_run.run_id) for code in SIX for r in _runs(cluster, code)
-    )
+    run_ids = [r.dagster_run.run_id for code in SIX for r in _runs(cluster, code)]
+    ocr_seconds = sum(_ocr_step_seconds(cluster, run_id) for run_id in run_ids)
     print(
         f"\nsix projects + 1 late scan: {pages} pages in {elapsed:.0f} s on {WORKERS} "
         f"worker(s) ({pages / elapsed * 3600:.0f} pages/hour end to end); OCR steps "
