@@ -10,6 +10,28 @@ from pto_pipeline.domain.settings import executor_name
 from pto_pipeline.partitions import projects_partitions
 
 DEFAULT_BROKER = "redis://127.0.0.1:6379/0"
+# The same settings as deploy/celery/celery.yaml (the workers' side).
+CELERY_CONFIG = {
+    # Steps are long (a batch of pages); one task per worker slot at a time.
+    "worker_prefetch_multiplier": 1,
+    "broker_connection_retry_on_startup": True,
+    # A task is acknowledged when it ends, not when it starts: if the process running a
+    # step dies (SIGKILL, OOM), the step goes back to the queue and another worker runs
+    # it again, in the same run. (Without this, dagster-celery 0.29 waits forever for a
+    # step whose worker process was lost.)
+    "task_acks_late": True,
+    "task_reject_on_worker_lost": True,
+    "broker_transport_options": {
+        # Fail fast when Redis is down at submit time (dagster-celery's defaults).
+        "max_retries": 3,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+        # A task taken by a worker machine that vanished is delivered again after
+        # this long; it must exceed the longest step, or a slow step runs twice.
+        "visibility_timeout": 7200,
+    },
+}
 
 
 def celery_settings() -> dict:
@@ -18,11 +40,7 @@ def celery_settings() -> dict:
     return {
         "broker": broker,
         "backend": broker,
-        "config_source": {
-            # Steps are long (a batch of pages); one task per worker slot at a time.
-            "worker_prefetch_multiplier": 1,
-            "broker_connection_retry_on_startup": True,
-        },
+        "config_source": CELERY_CONFIG,
     }
 
 
