@@ -18,6 +18,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from pto_pipeline.domain.settings import executor_name
+
 PID_TAG, START_TAG, HOST_TAG = "pto/pid", "pto/pid_start", "pto/host"
 
 
@@ -111,6 +113,12 @@ def stale_claim_watch(
 
 
 def tag_run_owner(instance: dg.DagsterInstance, run: dg.DagsterRun) -> None:
-    """Record the process running `run` on it (daemon-launched runs too)."""
+    """Record the process running `run` on it (daemon-launched runs too).
+
+    Not under the Celery executor: there a step's process (a worker's pool process) is
+    not the run's, it may be recycled while the run goes on, and the daemon's run
+    monitoring watches the run worker."""
+    if executor_name() == "celery" and not run.tags.get(PID_TAG):
+        return
     if run.tags.get(PID_TAG) != str(os.getpid()):
         instance.add_run_tags(run.run_id, owner_tags())

@@ -85,7 +85,7 @@ def test_failed_run_exits_1_and_reexecution_from_failure_finishes(built) -> None
     assert built["failed_run"].status == dg.DagsterRunStatus.FAILURE
     assert built["result"].success
     # OCR and extraction were not repeated: only the failed step and what follows ran.
-    assert "ocr_text" not in built["executed"]
+    assert not any(step.startswith("ocr_text") for step in built["executed"])
     assert {"aosr_acts", "id_package", "marts"} <= built["executed"]
 
 

@@ -161,3 +161,42 @@ def test_nightly_schedule_requests_every_project(tmp_path: Path) -> None:
     assert nightly_package_rebuild.execution_timezone == "Europe/Moscow"
     assert nightly_package_rebuild.default_status == dg.DefaultScheduleStatus.RUNNING
     assert inbox_sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_sensor_holds_200_projects_with_50000_files(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    codes = [f"site-{i:03d}" for i in range(200)]
+    for code in codes:
+        inbox = _project(data, code) / "inbox"
+        for i in range(250):
+            (inbox / f"scan{i:03d}.pdf").touch()
+    sensor = SensorHarness(data, quiet=0.0)
+    started = time.monotonic()
+    first = sensor.tick()
+    elapsed = time.monotonic() - started
+    assert sorted(r.partition_key for r in first.run_requests) == codes
+    [added] = first.dynamic_partitions_requests
+    assert sorted(added.partition_keys) == codes
+    assert elapsed < 10, f"first tick took {elapsed:.1f} s on 200 projects, 50,000 files"
+    # The cursor grows with the projects, not with their files.
+    assert len(sensor.cursor or "") < 200 * 100, len(sensor.cursor or "")
+
+    # One scan more in one project: the next tick requests that project alone.
+    _write(data / "projects" / codes[7] / "inbox" / "late.pdf", b"%PDF-1.4", age=5)
+    started = time.monotonic()
+    second = sensor.tick()
+    elapsed = time.monotonic() - started
+    assert [r.partition_key for r in second.run_requests] == [codes[7]]
+    assert not second.dynamic_partitions_requests
+    assert elapsed < 10, f"a later tick took {elapsed:.1f} s"
+
+
+def test_nightly_schedule_requests_200_projects(tmp_path: Path) -> None:
+    when = datetime(2026, 11, 27, 2, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    instance = dg.DagsterInstance.local_temp(str(tmp_path))
+    codes = [f"site-{i:03d}" for i in range(200)]
+    instance.add_dynamic_partitions("projects", codes)
+    ctx = dg.build_schedule_context(instance=instance, scheduled_execution_time=when)
+    requests = nightly_package_rebuild(ctx)
+    assert [r.partition_key for r in requests] == codes
+    assert len({r.run_key for r in requests}) == 200

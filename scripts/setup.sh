@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian/Ubuntu machine for the PTO pipeline. Idempotent.
-#   - system packages: tesseract with Russian data, LibreOffice Writer, Cyrillic fonts, poppler
+#   - system packages: tesseract with Russian data, LibreOffice Writer, Cyrillic fonts, poppler;
+#     for the Celery deployment (deploy/local-cluster.sh) and its tests: nginx, Redis, openssl
 #   - .venv with the pinned Python packages (requirements.txt) and this package (editable)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ SYSTEM_PACKAGES=(
   libreoffice-writer-nogui
   fonts-liberation fonts-liberation2 fonts-dejavu-core fonts-freefont-ttf
   poppler-utils
+  nginx redis-server openssl
 )
 
 missing=()

@@ -15,6 +15,7 @@ from pto_pipeline.domain.corrections import apply_field_corrections, read_correc
 from pto_pipeline.domain.documents import build_documents, document_findings
 from pto_pipeline.domain.project_card import load_project_card
 from pto_pipeline.domain.scratch import clean_stale_temp, system_temp
+from pto_pipeline.domain.settings import Settings, executor_name
 from pto_pipeline.domain.tables import PAGE_COLUMNS
 from pto_pipeline.resources import PtoSettings
 
@@ -32,6 +33,14 @@ def raw_documents(context: dg.AssetExecutionContext, pto: PtoSettings) -> dict:
     settings = pto.load()
     code = context.partition_key
     project_dir = settings.project_dir(code)
+    if not project_dir.is_dir():
+        # Deleted or moved while its build waited in the queue: build nothing, so the
+        # marts keep the project's last state instead of an empty one.
+        raise dg.Failure(
+            description=f"project folder {project_dir} no longer exists (deleted or moved "
+            "while the build was queued); nothing was built, earlier outputs are kept",
+            allow_retries=False,
+        )
     out = settings.project_output(code)
     # Temp files of a build that was killed: each names its (now dead) owner process.
     removed = clean_stale_temp(
@@ -86,14 +95,23 @@ def raw_documents(context: dg.AssetExecutionContext, pto: PtoSettings) -> dict:
 _FILE_STATUSES = ("processed", "duplicate", "unsupported", "failed")
 
 
-@dg.asset(
-    partitions_def=projects_partitions,
-    group_name=GROUP,
-    description="Text of every page: the PDF text layer when sane, else tesseract OCR "
-    "(cached by page content hash).",
-    kinds={"python", "tesseract"},
+def _ocr_config(settings: Settings) -> ocr.OcrConfig:
+    return ocr.OcrConfig(
+        lang=settings.ocr_lang,
+        page_timeout=settings.ocr_page_timeout,
+        cache_dir=settings.cache_dir,
+    )
+
+
+@dg.op(
+    out={
+        "batches": dg.DynamicOut(dict, description="page tasks of one OCR step"),
+        "unreadable": dg.Out(list, description="rows of files that cannot be opened"),
+    },
+    description="Counts the pages of every processed file and cuts them into batches of "
+    "PTO_OCR_STEP_PAGES pages (0: one batch), one OCR step each.",
 )
-def ocr_text(context: dg.AssetExecutionContext, pto: PtoSettings, raw_documents: dict) -> dict:
+def ocr_plan(context: dg.OpExecutionContext, pto: PtoSettings, raw_documents: dict):
     settings = pto.load()
     files = raw_documents["files"]
     processed = files[files["status"] == "processed"]
@@ -102,19 +120,51 @@ def ocr_text(context: dg.AssetExecutionContext, pto: PtoSettings, raw_documents:
         for row in processed.itertuples()
     ]
     tasks, failed_rows = ocr.plan_pages(sources)
-    config = ocr.OcrConfig(
-        lang=settings.ocr_lang,
-        page_timeout=settings.ocr_page_timeout,
-        cache_dir=settings.cache_dir,
-    )
+    starts = step_starts(len(tasks), settings.ocr_step_pages)
     context.log.info(
-        "OCR: %d file(s), %d page(s), %d worker(s)", len(sources), len(tasks), settings.workers
+        "OCR: %d file(s), %d page(s) in %d step(s)", len(sources), len(tasks), len(starts)
     )
+    yield dg.Output(failed_rows, output_name="unreadable")
+    for start, stop in zip(starts, [*starts[1:], len(tasks)], strict=True):
+        # Always one step, even without pages: the join (and the asset) must run.
+        yield dg.DynamicOutput(
+            {"start": start, "tasks": tasks[start:stop]},
+            mapping_key=f"p{start + 1:06d}",
+            output_name="batches",
+        )
+
+
+def step_starts(n_tasks: int, step_pages: int) -> list[int]:
+    """First task index of every OCR step: one step when `step_pages` is 0."""
+    if step_pages <= 0 or n_tasks <= step_pages:
+        return [0]
+    return list(range(0, n_tasks, step_pages))
+
+
+@dg.op(
+    # Under the Celery executor the `ocr` pool caps the OCR steps running at once
+    # (deploy/celery: sized to the workers' slots); embedded builds claim no slot.
+    pool="ocr" if executor_name() == "celery" else None,
+    description="OCR of one batch of pages: text layer or tesseract, on PTO_WORKERS processes.",
+)
+def ocr_pages(context: dg.OpExecutionContext, pto: PtoSettings, batch: dict) -> dict:
+    settings = pto.load()
+    tasks = batch["tasks"]
+    context.log.info("OCR step: %d page(s), %d worker(s)", len(tasks), settings.workers)
     started = time.monotonic()
     with _ProgressReporter(context, len(tasks)) as progress:
-        rows = ocr.run_pages(tasks, config, settings.workers, on_progress=progress)
-    pages = pd.DataFrame(failed_rows + rows, columns=[*PAGE_COLUMNS, "cached"])
-    elapsed = time.monotonic() - started
+        rows = ocr.run_pages(tasks, _ocr_config(settings), settings.workers, on_progress=progress)
+    return {"start": batch["start"], "rows": rows, "seconds": time.monotonic() - started}
+
+
+@dg.op(description="Joins the OCR steps' pages, in file and page order, into one table.")
+def ocr_join(
+    context: dg.OpExecutionContext, pto: PtoSettings, unreadable: list, readings: list
+) -> dict:
+    config = _ocr_config(pto.load())
+    readings = sorted(readings, key=lambda r: r["start"])
+    rows = unreadable + [row for reading in readings for row in reading["rows"]]
+    pages = pd.DataFrame(rows, columns=[*PAGE_COLUMNS, "cached"])
     ocred = pages[(pages["text_source"] == "ocr") & (pages["status"] == "ok")]
     context.add_output_metadata(
         {
@@ -124,7 +174,9 @@ def ocr_text(context: dg.AssetExecutionContext, pto: PtoSettings, raw_documents:
             "pages_from_cache": int(pages["cached"].sum()),
             "pages_failed": int((pages["status"] == "failed").sum()),
             "mean_ocr_confidence": float(ocred["ocr_confidence"].mean()) if len(ocred) else 0.0,
-            "seconds": round(elapsed, 1),
+            "ocr_steps": len(readings),
+            # Summed over the steps (they may have run on several machines at once).
+            "seconds": round(sum(r["seconds"] for r in readings), 1),
             "engine": config.cache_tag,
             "preview": preview(
                 pages.assign(text=pages["text"].str.slice(0, 60).str.replace("\n", " ")),
@@ -133,6 +185,19 @@ def ocr_text(context: dg.AssetExecutionContext, pto: PtoSettings, raw_documents:
         }
     )
     return {"pages": pages.drop(columns=["cached"])}
+
+
+@dg.graph_asset(
+    partitions_def=projects_partitions,
+    group_name=GROUP,
+    description="Text of every page: the PDF text layer when sane, else tesseract OCR "
+    "(cached by page content hash). Pages are read in steps of PTO_OCR_STEP_PAGES, so "
+    "the Celery executor spreads one project over every worker.",
+    kinds={"python", "tesseract"},
+)
+def ocr_text(raw_documents: dict) -> dict:
+    batches, unreadable = ocr_plan(raw_documents)
+    return ocr_join(unreadable, batches.map(ocr_pages).collect())
 
 
 class _ProgressReporter:

@@ -13,6 +13,8 @@ from typing import TypeVar
 T = TypeVar("T")
 _LANG_RE = re.compile(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*")
 MAX_WORKERS = 256
+MAX_STEP_PAGES = 100_000
+EXECUTORS = ("in_process", "celery")
 
 
 class SettingsError(ValueError):
@@ -58,6 +60,18 @@ def _lang(raw: str) -> str:
     return raw
 
 
+def _executor(raw: str) -> str:
+    if raw not in EXECUTORS:
+        raise ValueError(raw)
+    return raw
+
+
+def executor_name() -> str:
+    """`PTO_EXECUTOR`: in_process (default, one machine) or celery (deploy/celery/)."""
+    raw = os.environ.get("PTO_EXECUTOR", "").strip()
+    return raw if raw in EXECUTORS else "in_process"
+
+
 def _data_dir(raw: str) -> Path:
     path = Path(raw).resolve()
     if path.exists() and not path.is_dir():
@@ -72,6 +86,9 @@ class Settings:
     workers: int
     ocr_page_timeout: float
     quiet_seconds: float
+    # Pages per OCR step; 0 = every page of a project in one step (the embedded default,
+    # one process pool). Under the Celery executor each step goes to a worker.
+    ocr_step_pages: int = 0
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -97,7 +114,15 @@ class Settings:
             quiet_seconds=_read(
                 "PTO_QUIET_SECONDS", 10.0, _seconds(0.0), "seconds, 0 or more", problems
             ),
+            ocr_step_pages=_read(
+                "PTO_OCR_STEP_PAGES",
+                0,
+                _int_in(0, MAX_STEP_PAGES),
+                f"a whole number from 0 (one step) to {MAX_STEP_PAGES}",
+                problems,
+            ),
         )
+        _read("PTO_EXECUTOR", "in_process", _executor, "in_process or celery", problems)
         if problems:
             raise SettingsError(
                 "unusable environment settings: " + "; ".join(problems) + " (fix or unset them)"

@@ -16,6 +16,11 @@ from dataclasses import dataclass, field
 
 from pto_pipeline.domain.inbox import ProjectSnapshot
 
+# A fingerprint is kept in the cursor by its first 16 hex digits (64 bits: telling a
+# change from no change needs no more), so the cursor stays small with hundreds of
+# projects: about 70 bytes each.
+FINGERPRINT_CHARS = 16
+
 
 @dataclass
 class ProjectWatch:
@@ -32,7 +37,10 @@ class WatchState:
     def dumps(self) -> str:
         return json.dumps(
             {
-                "projects": {k: vars(v) for k, v in sorted(self.projects.items())},
+                "projects": {
+                    k: [v.pending, round(v.pending_since, 1), v.built]
+                    for k, v in sorted(self.projects.items())
+                },
                 "known_partitions": sorted(self.known_partitions),
             },
             separators=(",", ":"),
@@ -44,10 +52,18 @@ class WatchState:
             return cls()
         try:
             raw = json.loads(cursor)
-            projects = {k: ProjectWatch(**v) for k, v in raw.get("projects", {}).items()}
+            projects = {k: _project_watch(v) for k, v in raw.get("projects", {}).items()}
             return cls(projects, list(raw.get("known_partitions", [])))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, KeyError):
             return cls()
+
+
+def _project_watch(raw: list | dict) -> ProjectWatch:
+    """[pending, pending_since, built]; a cursor of an earlier version holds dicts."""
+    pending, since, built = (
+        (raw["pending"], raw["pending_since"], raw["built"]) if isinstance(raw, dict) else raw
+    )
+    return ProjectWatch(pending[:FINGERPRINT_CHARS], float(since), built[:FINGERPRINT_CHARS])
 
 
 def due_projects(
@@ -59,14 +75,15 @@ def due_projects(
     for snap in snapshots:
         seen.add(snap.code)
         watch = state.projects.setdefault(snap.code, ProjectWatch())
-        if snap.fingerprint != watch.pending:
-            watch.pending, watch.pending_since = snap.fingerprint, now
-        if snap.fingerprint == watch.built:
+        fingerprint = snap.fingerprint[:FINGERPRINT_CHARS]
+        if fingerprint != watch.pending:
+            watch.pending, watch.pending_since = fingerprint, now
+        if fingerprint == watch.built:
             continue
         quiet_for = now - watch.pending_since
         settled = now - snap.newest_mtime >= quiet_seconds
         if quiet_for >= quiet_seconds and settled:
-            watch.built = snap.fingerprint
+            watch.built = fingerprint
             due.append(snap)
     for gone in set(state.projects) - seen:
         del state.projects[gone]

@@ -31,4 +31,5 @@ class PtoSettings(dg.ConfigurableResource):
             workers=self.workers or env.workers,
             ocr_page_timeout=env.ocr_page_timeout,
             quiet_seconds=self.quiet_seconds if self.quiet_seconds >= 0 else env.quiet_seconds,
+            ocr_step_pages=env.ocr_step_pages,
         )
