@@ -1054,6 +1054,40 @@ def passport_a5_four_column(f: Facts, rng: random.Random) -> list[Page]:
     return flow.pages
 
 
+def other_fax_cover_sheet(f: Facts, rng: random.Random) -> list[Page]:
+    """A fax-style cover sheet: a ruled header grid, then a short note listing enclosures."""
+    flow = new_flow(rng, families=("mono", "sans"))
+    m = f.manufacturer
+    flow.para(m.short.upper(), size=flow.size + 2, bold=True, align="right")
+    flow.para(f"{m.address}  тел. {m.phone}", size=flow.size - 2, align="right")
+    flow.hrule(0.3)
+    flow.space(2)
+    flow.para("СОПРОВОДИТЕЛЬНАЯ ЗАПИСКА", size=flow.size + 3, bold=True, space_after=3)
+    consumer = f.consumer.short if f.consumer else "—"
+    pages = rng.randint(3, 12)
+    grid: list[list[str | Cell]] = [
+        [Cell("Кому", bold=True), consumer, Cell("Рег. №", bold=True), f.number],
+        [Cell("От кого", bold=True), m.short, Cell("Дата", bold=True), _dmy(f.issue_date)],
+        [Cell("Тема", bold=True), "Документы на поставку", Cell("Листов", bold=True), str(pages)],
+    ]
+    flow.table([24, 70, 22, 40], grid, header_rows=0)
+    flow.space(5)
+    flow.para("Направляем в Ваш адрес следующие документы:", space_after=1.5)
+    items = [f"— копия сертификата соответствия {n};" for n in f.related]
+    for _ in range(rng.randint(1, 3)):
+        shipped = f.issue_date - timedelta(days=rng.randint(0, 10))
+        items.append(f"— паспорт качества № {rng.randint(100, 9999)} от {_dmy(shipped)};")
+    items.append("— счёт-фактура (копия).")
+    for item in items:
+        flow.para(item, indent=6)
+    flow.space(3)
+    flow.para("Оригиналы будут переданы с водителем при следующей поставке.", space_after=4)
+    signature_row(flow, "Отправил", V.person(rng), rng)
+    flow.space(3)
+    flow.para("При неполучении всех листов просьба сообщить по телефону.", size=flow.size - 2)
+    return flow.pages
+
+
 # Reserved layouts that failed, whose mechanisms were fixed, now development layouts
 # (layouts_promoted.py): `cert_gost_r_two_columns`, `refusal_date_first`,
 # `other_transfer_act` (2026-12-02).
@@ -1098,6 +1132,9 @@ LAYOUTS = {
         "refusal_product_table": refusal_product_table,
         "refusal_reply_to_request": refusal_reply_to_request,
     },
-    "covering_letter": {"other_document_register": other_document_register},
+    "covering_letter": {
+        "other_document_register": other_document_register,
+        "other_fax_cover_sheet": other_fax_cover_sheet,
+    },
     "waybill": {"other_invoice": other_invoice},
 }
