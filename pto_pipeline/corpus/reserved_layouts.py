@@ -21,8 +21,8 @@ from datetime import date, timedelta
 
 from pto_pipeline.corpus import vocab as V
 from pto_pipeline.corpus.facts import Facts
-from pto_pipeline.corpus.layouts_common import letterhead, new_flow, signature_row
-from pto_pipeline.corpus.page import Cell, Flow, Page, Rect
+from pto_pipeline.corpus.layouts_common import company_stamp, letterhead, new_flow, signature_row
+from pto_pipeline.corpus.page import Cell, Flow, Page, Rect, Signature
 from pto_pipeline.corpus.products import Product, fmt_qty, printed_unit, unit_decimals
 from pto_pipeline.corpus.reserved_blocks import (
     Field,
@@ -419,7 +419,7 @@ def concrete_two_party_captions(f: Facts, rng: random.Random) -> list[Page]:
     fields: list[Field] = [
         ("Дата выдачи", _dmy(f.issue_date)),
         ("Марка бетонной смеси", p.name),
-        (f"Объём партии, {unit}", _qty(f)),
+        (f"{_AMOUNT_LABEL.get(f.unit, 'Кол-во в партии')}, {unit}", _qty(f)),
         ("Нормативный документ", p.standard),
         ("Объект", f.object_name or "—"),
         ("Время выезда", f"{rng.randint(6, 20):02d}:{rng.randint(0, 59):02d}"),
@@ -756,6 +756,338 @@ def other_invoice(f: Facts, rng: random.Random) -> list[Page]:
     return flow.pages
 
 
+# -- layouts reserved on 2026-12-02 in place of the promoted ones ----------------------
+def _requisites_block(flow: Flow, c: V.Company, width: float) -> None:
+    """Company requisites as small right-aligned lines in the top right corner."""
+    small = max(7.5, flow.size - 3)
+    x0 = flow.right - width
+    for line in (c.address, f"ИНН {c.inn} / КПП {c.kpp}", f"ОГРН {c.ogrn}", c.phone, c.email):
+        flow.para(line, size=small, align="right", x0=x0, width=width)
+
+
+def cert_gost_r_certifies_prose(f: Facts, rng: random.Random) -> list[Page]:
+    """Registry number in a top-right block, the body in prose, dates in a vertical grid."""
+    flow = new_flow(rng, families=("serif",))
+    flow.para("Госстандарт России", size=flow.size - 1.5)
+    flow.para("Система сертификации ГОСТ Р", size=flow.size - 1.5)
+    x0 = flow.left + flow.width * 0.5
+    flow.y = flow.top
+    flow.para("Зарегистрирован в Реестре системы", size=flow.size - 1, x0=x0, align="right")
+    flow.para(f"под № {f.number}", bold=True, x0=x0, align="right", space_after=8)
+    flow.para("С Е Р Т И Ф И К А Т", size=flow.size + 7, bold=True, align="center")
+    flow.para(
+        "соответствия продукции требованиям нормативных документов",
+        align="center",
+        space_after=6,
+    )
+    m = f.manufacturer
+    body = V.company(rng, "cert")
+    flow.para(
+        f"Настоящий сертификат удостоверяет, что продукция «{f.product.name}», выпускаемая "
+        f"серийно {m.full} ({m.address}), соответствует требованиям {f.product.standard}.",
+        first_indent=12,
+        space_after=2,
+    )
+    if f.annex_products:
+        flow.para(
+            "Номенклатура изделий — в приложении к сертификату.", first_indent=12, space_after=2
+        )
+    flow.para(
+        f"Сертификат выдан органом по сертификации {body.short} (аттестат аккредитации "
+        f"РОСС RU.0001.11{f.body}) на основании результатов испытаний типовых образцов и "
+        f"анализа состояния производства.",
+        first_indent=12,
+        space_after=5,
+    )
+    half = flow.width * 0.55
+    flow.table(
+        [half * 0.55, half * 0.45],
+        [
+            [Cell("Зарегистрирован", bold=True), V.fmt_date(f.valid_from, "words_g")],
+            [Cell("Срок действия истекает", bold=True), V.fmt_date(f.valid_to, "words_g")],
+            [Cell("Инспекционный контроль", bold=True), "ежегодно"],
+        ],
+        header_rows=0,
+        fill=False,
+    )
+    person = V.person(rng)
+    flow.space(10)
+    base = flow.baseline(flow.y, flow.size)
+    flow.text_at(flow.left, base, "Руководитель органа по сертификации")
+    flow.text_at(flow.right, base, person.initials_first, align="right")
+    flow.add(Signature(flow.right - 70, base - 10, 38, 12, rng.getrandbits(32)))
+    flow.add(company_stamp(body, rng, flow.right - 45, base + 14, ("Орган по", "сертификации")))
+    flow.y = base + 10
+    footer(flow, f"Бланк ОП № {f.blank_series}", "Копия верна")
+    return flow.pages + _annex_plain(f, rng)
+
+
+def refusal_reply_to_request(f: Facts, rng: random.Random) -> list[Page]:
+    """A reply to an incoming request; the outgoing registration sits in a box at the bottom."""
+    flow = new_flow(rng, families=("sans", "serif"))
+    m = f.manufacturer
+    top = flow.y
+    flow.para(m.short, size=flow.size + 4, bold=True, width=flow.width * 0.45)
+    flow.para("производство строительных материалов", size=flow.size - 2, width=flow.width * 0.45)
+    left_end = flow.y
+    flow.y = top
+    _requisites_block(flow, m, flow.width * 0.45)
+    flow.y = max(flow.y, left_end)
+    flow.hrule(0.8, gap=2.0)
+    flow.space(4)
+    if f.consumer:
+        for line in (f.consumer.short, f"{f.consumer.head.short}", f.consumer.address):
+            flow.para(line, width=flow.width * 0.5)
+    request_date = f.issue_date - timedelta(days=rng.randint(2, 20))
+    flow.space(5)
+    flow.para(
+        f"На запрос вх. № {rng.randint(100, 4999)} от {_dmy(request_date)}",
+        size=flow.size - 1,
+        space_after=4,
+    )
+    flow.para("Уважаемые коллеги!", align="center", space_after=3)
+    p = f.product
+    flow.para(
+        f"В ответ на Ваш запрос о предоставлении сертификата соответствия на поставляемую "
+        f"продукцию сообщаем следующее. {p.name} по {p.standard} нашего производства в единый "
+        f"перечень продукции, подлежащей обязательной сертификации, и в единый перечень "
+        f"продукции, подлежащей декларированию соответствия (утверждены Постановлением "
+        f"Правительства РФ от 23.12.2021 № 2425), не входит. Поэтому ни сертификат, ни "
+        f"декларация о соответствии на неё не оформляются.",
+        first_indent=10,
+        space_after=2,
+    )
+    flow.para(
+        "С каждой партией поставляется паспорт качества с результатами приёмо-сдаточных испытаний.",
+        first_indent=10,
+        space_after=2,
+    )
+    if f.valid_to:
+        flow.para(
+            f"Сведения, изложенные в письме, актуальны по {_dmy(f.valid_to)} включительно.",
+            first_indent=10,
+        )
+    flow.space(8)
+    flow.para("С уважением,")
+    signature_row(flow, m.head_title, m.head, rng)
+    stamp_at(flow, m, rng, flow.left + 70, flow.y - 4)
+    flow.space(12)
+    box_top = flow.y
+    x = flow.left + 2
+    flow.para(f"Исходящий № {f.number}", size=flow.size - 1, x0=x, width=70)
+    flow.para(f"Дата: {_dmy(f.issue_date)}", size=flow.size - 1, x0=x, width=70)
+    flow.add(Rect(flow.left, box_top - 1, 74, flow.y - box_top + 2, 0.3))
+    return flow.pages
+
+
+def other_document_register(f: Facts, rng: random.Random) -> list[Page]:
+    """Landscape register of accompanying documents: number and date in a small grid."""
+    flow = new_flow(rng, landscape=True, families=("sans",))
+    m = f.manufacturer
+    flow.size = max(flow.size - 1, 10)
+    grid_w = 80.0
+    flow.para(m.full, bold=True, width=flow.width - grid_w - 10)
+    flow.para(m.address, size=flow.size - 1.5, width=flow.width - grid_w - 10)
+    left_end = flow.y
+    x0 = flow.right - grid_w
+    flow.y = flow.top
+    flow.table(
+        [40, 40],
+        [["Номер документа", "Дата составления"], [f.number, _dmy(f.issue_date)]],
+        x0=x0,
+        fill=False,
+        align=["center", "center"],
+        size=flow.size - 1,
+    )
+    flow.y = max(flow.y, left_end)
+    flow.space(5)
+    flow.para("РЕЕСТР", size=flow.size + 4, bold=True, align="center")
+    flow.para("документов, передаваемых с поставкой продукции", align="center", space_after=4)
+    consumer = f.consumer.short if f.consumer else "—"
+    side_by_side(
+        flow,
+        [("Отправитель:", m.short)],
+        [("Получатель:", consumer)],
+        label_w=30,
+    )
+    flow.space(3)
+    rows = [["№ п/п", "Вид документа", "Номер", "Дата", "Листов", "Примечание"]]
+    n = 0
+    for number in f.related:
+        n += 1
+        start = f.issue_date - timedelta(days=rng.randint(100, 700))
+        rows.append([str(n), "Сертификат соответствия", number, _dmy(start), "2", "копия"])
+    for _ in range(rng.randint(2, 4)):
+        n += 1
+        shipped = f.issue_date - timedelta(days=rng.randint(0, 6))
+        rows.append(
+            [
+                str(n),
+                "Паспорт качества",
+                str(rng.randint(100, 9999)),
+                _dmy(shipped),
+                "1",
+                "оригинал",
+            ]
+        )
+    n += 1
+    rows.append(
+        [str(n), "Товарная накладная", str(rng.randint(10, 999)), _dmy(f.issue_date), "1", "2 экз."]
+    )
+    sheets = sum(int(r[4]) for r in rows[1:])
+    rows.append(["", "Итого листов", "", "", str(sheets), ""])
+    flow.table(
+        [14, 70, 70, 30, 18, 30],
+        rows,
+        align=["center", "left", "left", "center", "center", "left"],
+        size=flow.size - 0.5,
+    )
+    y = signature_columns(
+        flow, [("Реестр составил", V.person(rng)), ("Документы получил", V.person(rng))], rng
+    )
+    flow.text_at(flow.left + flow.width / 2, y + 16, "«____» ____________ 20___ г.")
+    return flow.pages
+
+
+def decl_eaeu_registry_card(f: Facts, rng: random.Random) -> list[Page]:
+    """A registry printout: shaded section bands, status line, labels left of values."""
+    flow = new_flow(rng, families=("sans",))
+    flow.size = max(flow.size - 1, 10)
+    flow.para("Сведения о декларации о соответствии", size=flow.size + 3, bold=True, space_after=1)
+    flow.para(
+        "Единый реестр выданных сертификатов соответствия и зарегистрированных деклараций "
+        "о соответствии",
+        size=flow.size - 1.5,
+        space_after=3,
+    )
+    m = f.manufacturer
+    sections = [
+        (
+            "Общие сведения",
+            [
+                ("Статус", "Действует"),
+                ("Регистрационный номер декларации о соответствии", f.number),
+                ("Дата регистрации", _dmy(f.valid_from)),
+                ("Дата окончания действия", _dmy(f.valid_to)),
+                ("Схема декларирования", "3д"),
+            ],
+        ),
+        (
+            "Заявитель",
+            [
+                ("Полное наименование", m.full),
+                ("ОГРН", m.ogrn),
+                ("Адрес места нахождения", m.address),
+            ],
+        ),
+        ("Изготовитель", [("Полное наименование", m.full), ("Адрес", m.address)]),
+        (
+            "Продукция",
+            [
+                ("Общее наименование продукции", f.product.name),
+                (
+                    "Наименование документа, в соответствии с которым изготовлена продукция",
+                    f.product.standard,
+                ),
+                ("Код ТН ВЭД ЕАЭС", f.product.tn_ved),
+                ("Технический регламент", _REGULATION),
+            ],
+        ),
+    ]
+    label_w = flow.width * 0.42
+    for title, fields in sections:
+        flow.ensure(flow.line_height() * 3)
+        flow.space(1.5)
+        flow.add(Rect(flow.left, flow.y, flow.width, flow.line_height() + 1.2, 0, fill=215))
+        flow.para(title, bold=True, x0=flow.left + 2)
+        flow.space(1.5)
+        for label, value in fields:
+            flow.kv(label, value, label_w=label_w, size=flow.size - 0.5, space_after=1.0)
+    flow.space(4)
+    flow.para(
+        f"Выписка сформирована {_dmy(f.valid_from + timedelta(days=rng.randint(30, 400)))}",
+        size=flow.size - 2,
+        align="right",
+    )
+    return flow.pages
+
+
+_AMOUNT_LABEL = {"м3": "Объём партии", "т": "Масса партии", "м2": "Площадь партии"}
+
+
+def passport_a5_four_column(f: Facts, rng: random.Random) -> list[Page]:
+    """A half-sheet (A5 landscape) passport: a ruled four-column grid of paired fields."""
+    family = rng.choice(("serif", "sans"))
+    flow = Flow(family=family, size=10.0, margins=(12, 10, 10, 10), page_size=(210.0, 148.0))
+    m = f.manufacturer
+    top = flow.y
+    flow.para(m.short, size=12, bold=True, width=flow.width * 0.5)
+    flow.para(m.address, size=8, width=flow.width * 0.5)
+    flow.y = top
+    x0 = flow.left + flow.width * 0.55
+    flow.para(f"ПАСПОРТ № {f.number}", size=13, bold=True, x0=x0, align="right")
+    flow.para(f"выписан {V.fmt_date(f.issue_date, 'dmy_short')}", x0=x0, align="right")
+    flow.hrule(0.5, gap=2.0)
+    p = f.product
+    unit = printed_unit(rng, f.unit)
+    pairs = [
+        ("Партия", f.batch_number),
+        (f"{_AMOUNT_LABEL.get(f.unit, 'Кол-во в партии')}, {unit}", _qty(f)),
+        ("Изделие", p.name),
+        ("ГОСТ / ТУ", p.standard),
+    ]
+    rows: list[list[str | Cell]] = []
+    for i in range(0, len(pairs), 2):
+        row: list[str | Cell] = []
+        for label, value in pairs[i : i + 2]:
+            row += [Cell(label, size=8.5), Cell(value, bold=True)]
+        rows.append(row)
+    flow.table([26, 54, 26, 54], rows, header_rows=0)
+    flow.space(2)
+    props = "; ".join(f"{pr.indicator} — {pr.actual}" for pr in p.properties[:3])
+    flow.para(f"Фактические показатели: {props}.", size=9)
+    flow.para("Партия проверена и принята ОТК предприятия.", size=9)
+    y = signature_columns(
+        flow, [("Контролёр ОТК", V.person(rng)), ("Отпустил", V.person(rng))], rng
+    )
+    stamp_at(flow, m, rng, flow.left + flow.width * 0.35, y)
+    return flow.pages
+
+
+def other_fax_cover_sheet(f: Facts, rng: random.Random) -> list[Page]:
+    """A fax-style cover sheet: a ruled header grid, then a short note listing enclosures."""
+    flow = new_flow(rng, families=("mono", "sans"))
+    m = f.manufacturer
+    flow.para(m.short.upper(), size=flow.size + 2, bold=True, align="right")
+    flow.para(f"{m.address}  тел. {m.phone}", size=flow.size - 2, align="right")
+    flow.hrule(0.3)
+    flow.space(2)
+    flow.para("СОПРОВОДИТЕЛЬНАЯ ЗАПИСКА", size=flow.size + 3, bold=True, space_after=3)
+    consumer = f.consumer.short if f.consumer else "—"
+    pages = rng.randint(3, 12)
+    grid: list[list[str | Cell]] = [
+        [Cell("Кому", bold=True), consumer, Cell("Рег. №", bold=True), f.number],
+        [Cell("От кого", bold=True), m.short, Cell("Дата", bold=True), _dmy(f.issue_date)],
+        [Cell("Тема", bold=True), "Документы на поставку", Cell("Листов", bold=True), str(pages)],
+    ]
+    flow.table([24, 70, 22, 40], grid, header_rows=0)
+    flow.space(5)
+    flow.para("Направляем в Ваш адрес следующие документы:", space_after=1.5)
+    items = [f"— копия сертификата соответствия {n};" for n in f.related]
+    for _ in range(rng.randint(1, 3)):
+        shipped = f.issue_date - timedelta(days=rng.randint(0, 10))
+        items.append(f"— паспорт качества № {rng.randint(100, 9999)} от {_dmy(shipped)};")
+    items.append("— счёт-фактура (копия).")
+    for item in items:
+        flow.para(item, indent=6)
+    flow.space(3)
+    flow.para("Оригиналы будут переданы с водителем при следующей поставке.", space_after=4)
+    signature_row(flow, "Отправил", V.person(rng), rng)
+    flow.space(3)
+    flow.para("При неполучении всех листов просьба сообщить по телефону.", size=flow.size - 2)
+    return flow.pages
+
+
 # Reserved layouts that failed, whose mechanisms were fixed, now development layouts
 # (layouts_promoted.py): `cert_gost_r_two_columns`, `refusal_date_first`,
 # `other_transfer_act` (2026-12-02).
@@ -766,11 +1098,13 @@ LAYOUTS = {
     },
     "gost_r_cert": {
         "cert_gost_r_header_table": cert_gost_r_header_table,
+        "cert_gost_r_certifies_prose": cert_gost_r_certifies_prose,
     },
     "voluntary_cert": {"cert_voluntary_leaders": cert_voluntary_leaders},
     "eaeu_decl": {
         "decl_eaeu_ruled_grid": decl_eaeu_ruled_grid,
         "decl_eaeu_caption_card": decl_eaeu_caption_card,
+        "decl_eaeu_registry_card": decl_eaeu_registry_card,
     },
     "national_decl": {
         "decl_national_statement": decl_national_statement,
@@ -788,6 +1122,7 @@ LAYOUTS = {
         "passport_on_product": passport_on_product,
         "passport_unruled_batch": passport_unruled_batch,
         "passport_issued_for": passport_issued_for,
+        "passport_a5_four_column": passport_a5_four_column,
     },
     "test_report": {
         "report_caption_grid": report_caption_grid,
@@ -795,6 +1130,11 @@ LAYOUTS = {
     },
     "refusal": {
         "refusal_product_table": refusal_product_table,
+        "refusal_reply_to_request": refusal_reply_to_request,
+    },
+    "covering_letter": {
+        "other_document_register": other_document_register,
+        "other_fax_cover_sheet": other_fax_cover_sheet,
     },
     "waybill": {"other_invoice": other_invoice},
 }
