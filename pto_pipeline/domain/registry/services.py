@@ -64,7 +64,7 @@ from pto_pipeline.domain.registry.records import (
     parse_date,
     status_of_word,
 )
-from pto_pipeline.domain.registry.web import EvidenceStore, PoliteClient, Unavailable
+from pto_pipeline.domain.registry.web import EvidenceStore, PoliteClient, Unavailable, json_of
 
 log = logging.getLogger(__name__)
 
@@ -300,12 +300,7 @@ class FsaSource(WebSource):
             if response.status_code == 401:
                 self.token = ""  # the session expired: log in again, once
                 continue
-            if response.status_code >= 400:
-                raise Unavailable(f"HTTP {response.status_code}")
-            try:
-                return response.json()
-            except ValueError as exc:
-                raise Unavailable("ответ не в формате JSON") from exc
+            return json_of(response)
         raise Unavailable("сервис не принимает вход (HTTP 401)")
 
     def _login(self) -> str:

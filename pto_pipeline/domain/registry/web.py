@@ -102,13 +102,7 @@ class PoliteClient:
         raise Unavailable(f"{problem} после {self.attempts} попыток")
 
     def json(self, method: str, url: str, **kwargs) -> object:
-        response = self.request(method, url, **kwargs)
-        if response.status_code >= 400:
-            raise Unavailable(f"HTTP {response.status_code}")
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise Unavailable("ответ не в формате JSON") from exc
+        return json_of(self.request(method, url, **kwargs))
 
     def _pace(self) -> None:
         now = self.clock()
@@ -187,3 +181,13 @@ class EvidenceStore:
             "raw": raw,
         }
         write_text_atomic(self.path(key), json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def json_of(response) -> object:
+    """The answer's JSON; an error status or a body that is not JSON is no answer."""
+    if response.status_code >= 400:
+        raise Unavailable(f"HTTP {response.status_code}")
+    try:
+        return response.json()
+    except ValueError as exc:
+        raise Unavailable("ответ не в формате JSON") from exc
