@@ -145,7 +145,7 @@ def test_sensor_is_fast_on_50000_files(data: Path) -> None:
     result = sensor.tick()
     elapsed = time.monotonic() - started
     assert len(result.run_requests) == 1
-    assert elapsed < 20, f"sensor evaluation took {elapsed:.1f} s on 50,000 files"
+    assert elapsed < _PATHOLOGICAL_TICK, f"sensor evaluation took {elapsed:.1f} s on 50,000 files"
     assert len(sensor.cursor or "") < 2000  # the cursor holds fingerprints, not file lists
 
 
@@ -163,6 +163,9 @@ def test_nightly_schedule_requests_every_project(tmp_path: Path) -> None:
     assert inbox_sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 
+_PATHOLOGICAL_TICK = 60  # seconds: far beyond the measured 2–3 s, so load never trips it
+
+
 def test_sensor_holds_200_projects_with_50000_files(tmp_path: Path) -> None:
     data = tmp_path / "data"
     codes = [f"site-{i:03d}" for i in range(200)]
@@ -177,7 +180,9 @@ def test_sensor_holds_200_projects_with_50000_files(tmp_path: Path) -> None:
     assert sorted(r.partition_key for r in first.run_requests) == codes
     [added] = first.dynamic_partitions_requests
     assert sorted(added.partition_keys) == codes
-    assert elapsed < 10, f"first tick took {elapsed:.1f} s on 200 projects, 50,000 files"
+    # a guard against work growing with files × projects, not a measurement (the tick is
+    # timed in the README on a quiet machine; a shared CI core may be several times slower)
+    assert elapsed < _PATHOLOGICAL_TICK, f"first tick took {elapsed:.1f} s on 50,000 files"
     # The cursor grows with the projects, not with their files.
     assert len(sensor.cursor or "") < 200 * 100, len(sensor.cursor or "")
 
@@ -188,7 +193,7 @@ def test_sensor_holds_200_projects_with_50000_files(tmp_path: Path) -> None:
     elapsed = time.monotonic() - started
     assert [r.partition_key for r in second.run_requests] == [codes[7]]
     assert not second.dynamic_partitions_requests
-    assert elapsed < 10, f"a later tick took {elapsed:.1f} s"
+    assert elapsed < _PATHOLOGICAL_TICK, f"a later tick took {elapsed:.1f} s"
 
 
 def test_nightly_schedule_requests_200_projects(tmp_path: Path) -> None:
