@@ -9,6 +9,7 @@ pdfplumber, the layout reading has to find the columns). Any sheet can be scanne
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pto_pipeline.corpus.fonts import MM_PER_PT, text_width_mm
@@ -57,16 +58,16 @@ class Row:
         name = self.name
         if not unit and ", " in name and name.rsplit(", ", 1)[1] in ("м³", "м3", "м", "т", "кг"):
             name, unit = name.rsplit(", ", 1)
+        m = re.fullmatch(r"([0-9][0-9 \u00a0]*(?:,[0-9]+)?)\s*([^0-9].*)?", self.quantity)
         if not unit and form == "short":
-            parts = self.quantity.split()
-            unit = parts[1] if len(parts) > 1 else default_unit
-        number = self.quantity.split()[0].replace(",", ".") if self.quantity else ""
+            unit = (m.group(2) if m and m.group(2) else "") or default_unit
+        number = m.group(1).replace(" ", "").replace("\u00a0", "").replace(",", ".") if m else ""
         return {
             "position": self.position,
             "name": name,
             "type_mark": self.type_mark,
             "unit": unit,
-            "quantity": float(number.replace("\u00a0", "")) if number else None,
+            "quantity": float(number) if number else None,
         }
 
 
@@ -221,3 +222,265 @@ def _title_block(page: Page, sheet: Sheet, family: str) -> None:
     _text(page, x + 157.5, y + 38.8, str(sheet.sheet), 9, family, "center")
     _text(page, x + 175, y + 38.8, str(sheet.sheets), 9, family, "center")
     _text(page, x + 160, y + 49, sheet.organisation, 8, family, "center")
+
+
+# --- the sample project's RD ------------------------------------------------------------
+
+KZH = "118-2025-КЖ"
+# The planted cases: the register's «Бикрост ХПП» (act 8) is a substitution of the
+# designed «Унифлекс ЭПП»; the register's А500С Ø12 (act 5, 1,8 т) is over the designed
+# 1 650 kg.
+SUBSTITUTION = ("8", "Гидроизоляция наплавляемая «Бикрост ХПП»")
+OVERRUN = ("5", "Арматура А500С Ø12 ГОСТ 34028-2016")
+
+
+def _drawing(code: str, sheet: int, sheets: int, title: str, style: str = "ruled") -> Sheet:
+    return Sheet(
+        code,
+        sheet,
+        sheets,
+        title,
+        form="full" if style == "ruled" else "short",
+        style=style,
+        caption=title,
+    )
+
+
+def sample_sheets() -> dict[str, list[Sheet]]:
+    """File name under rd/ -> its sheets, one page each."""
+    kzh0, kzh1, kzh2 = f"{KZH}0", f"{KZH}1", f"{KZH}2"
+    kzh0_spec = Sheet(
+        kzh0,
+        3,
+        12,
+        "Спецификация материалов подготовки и гидроизоляции",
+        rows=[
+            Row(section="Материалы"),
+            Row(
+                "1",
+                "Песок для строительных работ, средний",
+                "ГОСТ 8736-2014",
+                "",
+                "",
+                "м³",
+                "190,0",
+            ),
+            Row(
+                "2",
+                "Материал рулонный гидроизоляционный наплавляемый, в два слоя",
+                "Техноэласт ЭПП",
+                "",
+                "ТЕХНОНИКОЛЬ",
+                "м²",
+                "450",
+            ),
+            Row("3", "Праймер битумный", "ТЕХНОНИКОЛЬ № 01", "", "ТЕХНОНИКОЛЬ", "л", "170"),
+        ],
+    )
+    kzh1_spec = [
+        Sheet(
+            kzh1,
+            2,
+            9,
+            "Спецификация материалов фундаментной плиты Фм1",
+            rows=[
+                Row(section="Бетон"),
+                Row(
+                    "1",
+                    "Бетонная смесь тяжёлая класса В25, марок П4, F150, W6",
+                    "ГОСТ 7473-2010",
+                    "",
+                    "",
+                    "м³",
+                    "24,5",
+                ),
+                Row(section="Арматурные изделия"),
+                Row(
+                    "2",
+                    "Арматура периодического профиля класса А500С диаметром 16 мм "
+                    "в прутках немерной длины",
+                    "ГОСТ 34028-2016",
+                    "",
+                    "",
+                    "кг",
+                    "9 150",
+                ),
+            ],
+        ),
+        Sheet(  # the specification goes on: the header repeated on the next sheet
+            kzh1,
+            3,
+            9,
+            "Спецификация материалов фундаментной плиты Фм1 (окончание)",
+            rows=[
+                Row(
+                    "3",
+                    "Проволока стальная низкоуглеродистая вязальная Ø1,2 мм",
+                    "ГОСТ 3282-74",
+                    "",
+                    "",
+                    "кг",
+                    "130",
+                    "",
+                    "на вязку каркасов",
+                ),
+            ],
+        ),
+    ]
+    kzh2_spec = Sheet(
+        kzh2,
+        2,
+        7,
+        "Спецификация материалов приямков ПР-1, ПР-2",
+        rows=[
+            Row(section="Бетон"),
+            Row("1", "Бетон В25 F150 W6", "ГОСТ 7473-2010", "", "", "м³", "6,2"),
+            Row(section="Арматурные изделия"),
+            Row("2", "Арматура А500С Ø12", "ГОСТ 34028-2016", "", "", "кг", "1 650"),
+        ],
+    )
+    kzh2_waterproofing = Sheet(
+        kzh2,
+        7,
+        7,
+        "Спецификация материалов гидроизоляции стен приямков",
+        rows=[
+            Row(section="Материалы"),
+            Row(
+                "1",
+                "Праймер битумный ИзолПраймер-01",
+                "ТУ 5775-011-17925162-2003",
+                "",
+                "",
+                "л",
+                "90",
+            ),
+            Row(
+                "2",
+                "Мастика битумная гидроизоляционная",
+                "ТУ 5775-018-17925162-2004",
+                "",
+                "",
+                "кг",
+                "260",
+            ),
+            Row(
+                "3", "Материал рулонный наплавляемый", "Унифлекс ЭПП", "", "ТЕХНОНИКОЛЬ", "м²", "65"
+            ),
+        ],
+    )
+    kzh = [
+        _drawing(kzh0, 4, 12, "План песчаной подушки"),
+        kzh0_spec,
+        _drawing(kzh0, 12, 12, "Узлы гидроизоляции фундаментной плиты"),
+        *kzh1_spec,
+        *(
+            _drawing(kzh1, n, 9, f"Схема армирования фундаментной плиты. Лист {n - 3}")
+            for n in range(4, 10)
+        ),
+        _drawing(kzh2, 1, 7, "Общие данные"),
+        kzh2_spec,
+        _drawing(kzh2, 3, 7, "Опалубочный чертёж приямков"),
+        kzh2_waterproofing,
+    ]
+    kzh.sort(key=lambda s: (s.code, s.sheet))
+    nvk = "118-2025-НВК"
+    nvk_spec = Sheet(
+        nvk,
+        3,
+        6,
+        "Спецификация материалов сети К1",
+        form="short",
+        style="open",
+        rows=[
+            Row(section="Материалы"),
+            Row("1", "Песок для строительных работ, м³", "ГОСТ 8736-2014", quantity="40"),
+            Row("2", "Щебень гранитный фр. 20–40 М1200, м³", "ГОСТ 8267-93", quantity="13"),
+            Row("3", "Труба ПЭ 100 SDR 17 110×6,6", "ГОСТ 18599-2001", quantity="100 м"),
+            Row(section="Сборные элементы"),
+            Row("4", "Кольцо стеновое КС 15.9", "ГОСТ 8020-2016", quantity="4", mass="1380"),
+        ],
+    )
+    nvk_sheets = [nvk_spec] + [
+        _drawing(nvk, n, 6, f"Профиль сети К1. Лист {n}", "open") for n in (2, 4, 5, 6)
+    ]
+    nvk_sheets.sort(key=lambda s: s.sheet)
+    ar = "118-2025-АР"
+    ar_scan = Sheet(
+        ar,
+        14,
+        15,
+        "Спецификация материалов кладки камер",
+        rows=[
+            Row(section="Материалы"),
+            Row(
+                "1",
+                "Кирпич керамический рядовой полнотелый М150",
+                "ГОСТ 530-2012",
+                quantity="6 200",
+            ),
+            Row("2", "Раствор кладочный М150, м³", "ГОСТ 28013-98", quantity="3,8"),
+        ],
+        form="short",
+    )
+    return {
+        f"{KZH}.pdf": kzh,
+        f"{nvk}.pdf": nvk_sheets,
+        f"{ar}.pdf": [_drawing(ar, 15, 15, "План кладки камер КК-1, КК-2", "open")],
+        f"Сканы/{ar} лист 14.pdf": [ar_scan],
+    }
+
+
+SCANNED = {"Сканы/118-2025-АР лист 14.pdf"}
+
+
+def write_sample_rd(rd_dir) -> dict:
+    """Write the sample RD under `rd_dir`; return its ground truth."""
+    from pathlib import Path
+
+    from pto_pipeline.corpus.degrade import ScanStyle, apply
+    from pto_pipeline.corpus.pdfout import digital_pdf, scanned_pdf
+    from pto_pipeline.corpus.raster import render_page
+    from pto_pipeline.domain.fsutil import write_bytes_atomic
+
+    rd_dir = Path(rd_dir)
+    truth = {"files": {}, "substitution": SUBSTITUTION, "overrun": OVERRUN}
+    for name, sheets in sample_sheets().items():
+        pages = [draw_sheet(s) for s in sheets]
+        if name in SCANNED:
+            images = [apply(render_page(p), ScanStyle(skew=0.6, noise=3.0, seed=5)) for p in pages]
+            data = scanned_pdf(images, jpeg_quality=80)
+        else:
+            data = digital_pdf(pages, creator="AutoCAD" if "КЖ" in name else "nanoCAD")
+        write_bytes_atomic(rd_dir / name, data)
+        truth["files"][name] = [
+            {"code": s.code, "sheet": str(s.sheet), "title": s.title, "lines": s.truth()}
+            for s in sheets
+        ]
+    return truth
+
+
+def exact_share(truth: list[dict], read: list[dict]) -> tuple[int, int]:
+    """(lines read exactly, lines in truth): name, unit and quantity all equal (names
+    compared with spaces collapsed, ё as е and look-alike letters folded)."""
+    from pto_pipeline.domain.text import fold
+
+    def key(line: dict) -> tuple:
+        name = fold(str(line.get("name") or ""))  # OCR's Latin M of M150 is the same M
+        quantity = line.get("quantity")
+        return (name, line.get("unit") or "", round(float(quantity), 3) if quantity else None)
+
+    got = [key(r) for r in read]
+    exact = 0
+    for line in truth:
+        k = (key(line)[0], _unit(line.get("unit")), key(line)[2])
+        if k in got:
+            got.remove(k)
+            exact += 1
+    return exact, len(truth)
+
+
+def _unit(unit: str | None) -> str:
+    from pto_pipeline.domain.materials import normalize_unit
+
+    return normalize_unit(unit) or "" if unit else ""

@@ -312,6 +312,8 @@ def _position_checked(row: dict[str, str]) -> dict[str, str]:
     position = row.get("position")
     if position and not _POSITION.fullmatch(position.rstrip(".")):
         row = {k: v for k, v in row.items() if k != "position"}
+        if len(position.strip(" .,;:")) <= 2:
+            return row  # an OCR'd speck or a misread digit, not text
         row["name"] = f"{position} {row['name']}" if row.get("name") else position
     return row
 
@@ -334,8 +336,11 @@ def _finish(line: dict) -> dict:
         line["name"] = name[: m.start()].rstrip(" ,(")
     if not unit and line["form"] == "short":
         unit = rules().short_form_unit
-    line["unit"] = normalize_unit(unit) if unit else None
+    line["unit"] = normalize_unit(_OCR_UNIT.sub(r"\g<1>3", unit)) if unit else None
     return line
+
+
+_OCR_UNIT = re.compile(r"^(м)[зЗ]$")  # `мз`: OCR's з for the 3 of м3
 
 
 def _quantity(text: str | None) -> tuple[float, str] | None:
@@ -446,13 +451,14 @@ def read_design(
                 | line
             )
     for source in sorted({s["source_file"] for s in sheets}):
-        if not any(s["lines"] for s in sheets if s["source_file"] == source):
+        mine = [s for s in sheets if s["source_file"] == source]
+        if not any(s["lines"] or s["code"] for s in mine):
             findings.append(
                 Finding(
                     "RD_NO_SPECIFICATION",
-                    "в файле РД не найдено ни одной спецификации (чертежи, примечания) — "
-                    "если спецификация в нём есть, проверьте заголовки её граф "
-                    "(Поз., Наименование, Кол.)",
+                    "в файле из rd/ не найдены ни спецификация, ни шифр в основной надписи — "
+                    "если это лист РД, проверьте, что он читается (скан не повёрнут, "
+                    "заголовки граф Поз., Наименование, Кол. видны)",
                     stage=STAGE,
                     source_file=f"rd/{source}",
                 )
