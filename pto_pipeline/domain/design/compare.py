@@ -269,3 +269,41 @@ def _float(value: object) -> float | None:
 
 def _fmt(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def against_design(
+    works: pd.DataFrame, materials: pd.DataFrame, design: dict
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """design_vs_register and every design finding of a project; nothing without rd/."""
+    findings = list(_design_findings(design))
+    if not design.get("has_rd"):
+        empty = pd.DataFrame(columns=DESIGN_VS_REGISTER_COLUMNS).astype(object)
+        return empty, findings
+    rows, compared = compare_register(materials, design["lines"])
+    return rows, findings + compared + missing_sheets(works, design["sheets"])
+
+
+def _design_findings(design: dict) -> list[Finding]:
+    """The reading's own findings (unreadable RD files) back as Finding objects."""
+    frame = design.get("findings")
+    if frame is None or len(frame) == 0:
+        return []
+    fields = ("code", "message", "stage", "act_number", "material", "source_file")
+    return [Finding(**{k: r.get(k) for k in fields}) for r in frame.to_dict("records")]
+
+
+def with_sheet_titles(works: pd.DataFrame, sheets: pd.DataFrame) -> pd.DataFrame:
+    """Works whose п.2 names RD sheets found in rd/, with those sheets' titles added:
+    `Шифр 118-2025-КЖ1, лист 2 (л. 2 — «Спецификация материалов ...»)`."""
+    if sheets is None or sheets.empty or "design_docs" not in works.columns:
+        return works
+    works = works.copy()
+    texts = []
+    for text in works["design_docs"]:
+        found = sheet_titles(references(text), sheets) if isinstance(text, str) else []
+        if found:
+            listed = "; ".join(f"{c}, л. {s} — «{t}»" for c, s, t in found)
+            text = f"{text.rstrip(' ;.')} ({listed})"
+        texts.append(text)
+    works["design_docs"] = texts
+    return works

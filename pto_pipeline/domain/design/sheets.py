@@ -36,7 +36,7 @@ from pto_pipeline.domain.extraction.table_reader import (
     load_table_kinds,
 )
 from pto_pipeline.domain.findings import Finding
-from pto_pipeline.domain.inbox import is_ignored
+from pto_pipeline.domain.inbox import walk_inbox
 from pto_pipeline.domain.materials import normalize_unit
 from pto_pipeline.domain.ocr import OcrConfig, OcrProgress, SourceFile, plan_pages, run_pages
 from pto_pipeline.domain.register import CellError, parse_cell_quantity
@@ -383,15 +383,13 @@ def _is_repeated_header(row: dict[str, str]) -> bool:
 
 
 def rd_files(rd_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(PDFs, other files) under `rd/`, sorted; hidden and temporary files skipped."""
+    """(PDFs, other files) under `rd/`, sorted; hidden and temporary files skipped,
+    symbolic links never followed."""
     pdfs, others = [], []
-    if not rd_dir.is_dir():
-        return pdfs, others
-    for path in sorted(p for p in rd_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(rd_dir)
-        if any(is_ignored(part) for part in rel.parts):
+    for entry in walk_inbox(rd_dir):
+        if entry.is_symlink or entry.is_special:
             continue
-        (pdfs if path.suffix.lower() == ".pdf" else others).append(path)
+        (pdfs if entry.path.suffix.lower() == ".pdf" else others).append(entry.path)
     return pdfs, others
 
 
