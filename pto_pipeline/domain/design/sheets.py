@@ -221,16 +221,26 @@ def _lines_of_ruled(table: list[list[str | None]], code: str | None) -> list[dic
     for h, header in enumerate(table[:4]):
         columns = _ruled_columns(kind, header)
         if len(set(columns.values())) >= kind.min_columns:
-            raw = [
-                {
-                    columns[i]: _clean(cell)
-                    for i, cell in enumerate(row)
-                    if i in columns and cell and cell.strip()
-                }
-                for row in table[h + 1 :]
-            ]
+            raw = []
+            for row in table[h + 1 :]:
+                cells = [_until_stop(kind, cell) for cell in row]
+                raw.append(
+                    {columns[i]: _clean(c) for i, c in enumerate(cells) if i in columns and c}
+                )
+                if any(c != (row[i] or "").strip() for i, c in enumerate(cells)):
+                    break  # the title block joined the table's last row: the table is over
             return _spec_lines(raw, set(columns.values()), code)
     return []
+
+
+def _until_stop(kind: TableKind, cell: str | None) -> str:
+    """A ruled cell's lines before a title-block line (`Изм. Кол.уч ...`)."""
+    kept = []
+    for line in (cell or "").strip().split("\n"):
+        if any(p.search(search_form(line)) for p in kind.stop):
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()
 
 
 def _ruled_columns(kind: TableKind, header: list[str | None]) -> dict[int, str]:
