@@ -98,12 +98,9 @@ _HEADER_H = 15.0
 
 
 def draw_sheet(sheet: Sheet) -> Page:
-    if sheet.style == "ruled":
-        page = Page(420.0, 297.0) if sheet.form == "full" else Page(210.0, 297.0)
-        family, size = "sans", 9.0
-    else:
-        page = Page(297.0, 210.0) if sheet.form == "full" else Page(210.0, 297.0)
-        family, size = "serif", 10.0
+    # the full form needs A3 landscape, the short one fits A4
+    page = Page(420.0, 297.0) if sheet.form == "full" else Page(210.0, 297.0)
+    family, size = ("sans", 9.0) if sheet.style == "ruled" else ("serif", 10.0)
     page.items.append(Rect(20, 5, page.width - 25, page.height - 10, width=0.5))
     if sheet.rows:
         _draw_table(page, sheet, family, size)

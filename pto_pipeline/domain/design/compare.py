@@ -183,9 +183,30 @@ def _matching_lines(material: str, profiles: list, design: list[dict]) -> tuple[
             candidates.append((result.score, i))
     if accepted:
         return tuple(accepted)
+    candidates = [(score, i) for score, i in candidates if not _own_codes_both(material, design[i])]
     if candidates:
         return (max(candidates)[1],)
     return ()
+
+
+_STANDARD_REF = re.compile(r"(?:ГОСТ|ТУ|СТО|СП|СНИП)\s*Р?\s*[0-9][0-9.\-–—]*", re.IGNORECASE)
+
+
+def _own_codes_both(material: str, line: dict) -> bool:
+    """Each side names a code the other lacks (`ТЕХНОНИКОЛЬ № 01` against «Битумикс
+    ПБ-1», КС 15.9 against КО-6): two products, not one worded twice. A register line
+    without codes of its own (`Мастика битумная`) stays the design's candidate."""
+    mine = profile(_STANDARD_REF.sub(" ", material))
+    theirs = profile(_STANDARD_REF.sub(" ", _design_text(line)))
+    own = [t for t, code in mine.token_seq if code and not _code_in(t, theirs.tokens)]
+    other = [t for t, code in theirs.token_seq if code and not _code_in(t, mine.tokens)]
+    return bool(own) and bool(other)
+
+
+def _code_in(code: str, tokens: frozenset[str]) -> bool:
+    """`М175` is found as the `175` of a designation `КР-р-по 250х120х65/1НФ/175/2,0`."""
+    digits = re.sub(r"\D", "", code)
+    return code in tokens or (bool(digits) and digits != code and digits in tokens)
 
 
 def _quantity_row(design: list[dict], register: list[dict]) -> tuple[dict, Finding | None]:
