@@ -84,6 +84,7 @@ class Sheet:
     style: str = "ruled"  # ruled | open
     columns: tuple | None = None  # another column order
     caption: str = ""  # drawing pages: a caption and a few lines stand for the drawing
+    font: str | None = None  # another font family (the evaluation's reserved layout)
 
     @property
     def table_columns(self) -> tuple:
@@ -101,6 +102,7 @@ def draw_sheet(sheet: Sheet) -> Page:
     # the full form needs A3 landscape, the short one fits A4
     page = Page(420.0, 297.0) if sheet.form == "full" else Page(210.0, 297.0)
     family, size = ("sans", 9.0) if sheet.style == "ruled" else ("serif", 10.0)
+    family = sheet.font or family
     page.items.append(Rect(20, 5, page.width - 25, page.height - 10, width=0.5))
     if sheet.rows:
         _draw_table(page, sheet, family, size)

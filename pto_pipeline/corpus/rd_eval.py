@@ -182,17 +182,11 @@ def reserved_sheets(seed: int, count: int = 4) -> list[Sheet]:
                     rows=rows,
                 ),
                 style="open",
+                font="mono",
                 columns=tuple(by_name[c] for c in _RESERVED_ORDER),
             )
         )
     return sheets
-
-
-def _draw_reserved(sheet: Sheet):
-    page = draw_sheet(sheet)
-    # the reserved look: a typewriter-like font everywhere
-    page.items = [replace(i, family="mono") if hasattr(i, "family") else i for i in page.items]
-    return page
 
 
 def reading(seed: int = 20261203, count: int = 4) -> dict:
@@ -200,7 +194,7 @@ def reading(seed: int = 20261203, count: int = 4) -> dict:
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        pages = [_draw_reserved(s) for s in sheets]
+        pages = [draw_sheet(s) for s in sheets]
         (root / "vector").mkdir()
         (root / "vector" / "spec.pdf").write_bytes(digital_pdf(pages, creator="Revit"))
         (root / "scan").mkdir()

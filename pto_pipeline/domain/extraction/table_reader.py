@@ -283,7 +283,7 @@ def _rows(
             continue
         if not cells or (len(cells) == 1 and not kind.long_rows and _is_prose(search, cells[0])):
             break
-        rows.append(_assign(cells, columns))
+        rows.append(_assign(cells, columns, rows if kind.long_rows else None))
         i += 1
         end = i
     return rows, end
@@ -293,8 +293,12 @@ def _is_prose(search: str, cell: Cell) -> bool:
     return len(search[cell.start : cell.end].split()) >= 5
 
 
-def _assign(cells: list[Cell], columns: dict[str, Cell]) -> dict[str, Cell]:
-    """Each cell under the title it overlaps most (by character column)."""
+def _assign(
+    cells: list[Cell], columns: dict[str, Cell], above: list[dict[str, Cell]] | None = None
+) -> dict[str, Cell]:
+    """Each cell under the title it overlaps most (by character column). With the rows
+    `above`, a cell under no title (a wrapped name's short last line, left-aligned under
+    a centred title) goes to the column whose cells above start where it starts."""
     row: dict[str, Cell] = {}
     for cell in cells:
         best, best_overlap = None, 0
@@ -304,6 +308,16 @@ def _assign(cells: list[Cell], columns: dict[str, Cell]) -> dict[str, Cell]:
             )
             if overlap > best_overlap:
                 best, best_overlap = column, overlap
+        if best is None and above:
+            best = next(
+                (
+                    column
+                    for earlier in reversed(above)
+                    for column, c in earlier.items()
+                    if abs(c.column_start - cell.column_start) <= 1
+                ),
+                None,
+            )
         if best is not None and best not in row:
             row[best] = cell
     return row
