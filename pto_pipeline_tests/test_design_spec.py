@@ -159,6 +159,27 @@ def test_cad_export_without_text_layer_goes_through_ocr(tmp_path: Path) -> None:
     _check(reading, sheets, sheet_numbers=False)
 
 
+def test_list_of_referenced_documents_is_no_specification(tmp_path: Path) -> None:
+    columns = (
+        ("type_mark", "Обозначение", 60),
+        ("name", "Наименование", 110),
+        ("note", "Примечание", 30),
+    )
+    rows = [
+        Row(
+            type_mark="ГОСТ 21.101-2020",
+            name="СПДС. Основные требования к проектной и рабочей документации",
+        ),
+        Row(type_mark="ГОСТ 21.501-2018", name="СПДС. Правила выполнения рабочей документации"),
+    ]
+    for style in ("ruled", "open"):
+        sheet = Sheet(CODE, 1, 5, "Общие данные", rows=rows, style=style, columns=columns)
+        _write(tmp_path / style, "od.pdf", [sheet])
+        reading = _read(tmp_path / style, tmp_path)
+        assert reading.lines.empty and reading.findings == []
+        assert reading.sheets["title"].tolist() == ["Общие данные"]
+
+
 def test_broken_and_password_protected_pdfs_are_findings(tmp_path: Path) -> None:
     rd = tmp_path / "rd"
     _write(rd, "good.pdf", [Sheet(CODE, 2, 5, "Спецификация", rows=ROWS)])

@@ -208,6 +208,8 @@ def _sheet_title(layout: str, search: str) -> str | None:
 
 
 def _lines_of_table(layout: str, table: Table, code: str | None) -> list[dict]:
+    if "quantity" not in table.columns:
+        return []  # a list of referenced documents (Обозначение, Наименование), no spec
     raw = [
         {column: _clean(layout[cell.start : cell.end]) for column, cell in row.items()}
         for row in table.rows
@@ -220,7 +222,7 @@ def _lines_of_ruled(table: list[list[str | None]], code: str | None) -> list[dic
     kind = _kind("specification")
     for h, header in enumerate(table[:4]):
         columns = _ruled_columns(kind, header)
-        if len(set(columns.values())) >= kind.min_columns:
+        if len(set(columns.values())) >= kind.min_columns and "quantity" in columns.values():
             raw = []
             for row in table[h + 1 :]:
                 cells = [_until_stop(kind, cell) for cell in row]
