@@ -48,6 +48,13 @@ def _parser() -> argparse.ArgumentParser:
         "init", help="scaffold projects/<code>/ with project.yaml, works.xlsx, inbox/"
     )
     p.add_argument("code")
+    p.add_argument(
+        "--from-rd",
+        metavar="FOLDER",
+        default=None,
+        help="copy the working documentation's PDFs into rd/ and draft the Материалы sheet "
+        "from their specifications",
+    )
     p.set_defaults(handler=cmd_init)
     p = sub.add_parser("build", help="build one project in the Dagster instance at $DAGSTER_HOME")
     p.add_argument("code")
@@ -129,13 +136,40 @@ def cmd_init(args: argparse.Namespace) -> int:
     project_dir = settings.project_dir(args.code)
     if (project_dir / "project.yaml").exists():
         raise UsageError(f"project {args.code!r} already exists at {project_dir}")
+    from_rd = getattr(args, "from_rd", None)
+    if from_rd is not None and not Path(from_rd).is_dir():
+        raise UsageError(f"--from-rd: folder {from_rd} not found")
+    if from_rd is not None and (project_dir / "works.xlsx").exists():
+        raise UsageError(
+            f"{project_dir / 'works.xlsx'} already exists: --from-rd drafts a new register "
+            "and never overwrites one"
+        )
     scaffold_project(project_dir)
     print(f"created {project_dir}")
+    if from_rd is not None:
+        drafted = _draft_from_rd(settings, project_dir, Path(from_rd))
+        print(f"  Материалы: {drafted} line(s) drafted from the specifications in rd/")
     print("  1. fill in project.yaml (organisations, representatives)")
     print("  2. fill in works.xlsx (sheets «Работы» and «Материалы»)")
     print("  3. put scans of quality documents into inbox/")
     print(f"  4. pto-pipeline build {args.code}")
     return EXIT_OK
+
+
+def _draft_from_rd(settings, project_dir: Path, source: Path) -> int:
+    from pto_pipeline.domain import ocr
+    from pto_pipeline.domain.design.draft import copy_rd, write_register_draft
+    from pto_pipeline.domain.design.sheets import read_design
+
+    copies = copy_rd(source, project_dir / "rd")
+    print(f"  rd/: {len(copies)} PDF file(s)")
+    config = ocr.OcrConfig(
+        lang=settings.ocr_lang, page_timeout=settings.ocr_page_timeout, cache_dir=settings.cache_dir
+    )
+    reading = read_design(project_dir / "rd", config, settings.workers)
+    for finding in reading.findings:
+        print(f"  ! {finding.source_file}: {finding.message}")
+    return write_register_draft(project_dir / "works.xlsx", reading.lines)
 
 
 # --- build ---------------------------------------------------------------------

@@ -96,3 +96,51 @@ def test_bad_setting_through_the_real_command_exits_2(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "PTO_QUIET_SECONDS" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_init_from_rd_drafts_the_materials_sheet(data_dir: Path, tmp_path: Path, capsys) -> None:
+    import shutil
+
+    import pandas as pd
+
+    from pto_pipeline.corpus.rd import write_sample_rd
+    from pto_pipeline.domain.design.compare import compare_register
+    from pto_pipeline.domain.design.sheets import read_design
+    from pto_pipeline.domain.ocr import OcrConfig
+
+    source = tmp_path / "РД от проектировщика"
+    truth = write_sample_rd(source)
+    shutil.rmtree(source / "Сканы")  # vector sheets only: no OCR in this test
+    designed = [
+        line
+        for name, sheets in truth["files"].items()
+        if not name.startswith("Сканы")
+        for sheet in sheets
+        for line in sheet["lines"]
+    ]
+    assert main(["init", "zhk-3", "--from-rd", str(source)]) == EXIT_OK
+    assert f"{len(designed)} line(s) drafted" in capsys.readouterr().out
+    project = data_dir / "projects" / "zhk-3"
+    assert (project / "rd" / "118-2025-КЖ.pdf").is_file()
+    sheet = load_workbook(project / "works.xlsx")["Материалы"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == len(designed)
+    assert all(r[0] is None for r in rows)  # the act number is the engineer's
+    assert ["118-2025-КЖ1, л. 2, поз. 1" in r[4] for r in rows].count(True) == 1
+    # the draft names each material so that the identity rules find it in the design
+    # again, within the design quantity
+    materials = pd.DataFrame(
+        [{"act_number": "1", "material": r[1], "quantity": r[2], "unit": r[3]} for r in rows]
+    )
+    lines = read_design(project / "rd", OcrConfig(cache_dir=tmp_path / "cache")).lines
+    frame, findings = compare_register(materials, lines)
+    assert findings == [] and set(frame["status"]) == {"matched"}
+
+
+def test_init_from_rd_never_overwrites_a_register(data_dir: Path, tmp_path: Path, capsys) -> None:
+    project = data_dir / "projects" / "zhk-4"
+    project.mkdir(parents=True)
+    (project / "works.xlsx").write_bytes(b"engineer's register")
+    (tmp_path / "rd").mkdir()
+    assert main(["init", "zhk-4", "--from-rd", str(tmp_path / "rd")]) == EXIT_USAGE
+    assert (project / "works.xlsx").read_bytes() == b"engineer's register"

@@ -166,6 +166,8 @@ def test_expected_findings_cover_every_planted_case(demo):
         "REGISTRY_INVALID",
         "REGISTRY_NOT_FOUND",
         "REGISTRY_MISMATCH",
+        "NOT_IN_DESIGN",  # the RD's planted substitution (corpus/rd.py)
+        "OVER_DESIGN_QUANTITY",  # and its planted overrun
     }
     for finding in demo["expected"]["findings"]:
         if finding["source_file"]:

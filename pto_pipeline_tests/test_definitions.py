@@ -12,8 +12,15 @@ EXPECTED_DEPS = {
     "requisites": {"raw_documents", "ocr_text"},  # file names for corrections.xlsx
     "registry_checks": {"requisites"},
     "work_register": set(),
-    "matched_materials": {"raw_documents", "work_register", "requisites", "registry_checks"},
-    "aosr_acts": {"work_register", "matched_materials"},
+    "design_spec": set(),  # SPEC §10: rd/ read on its own, feeds matched_materials
+    "matched_materials": {
+        "raw_documents",
+        "work_register",
+        "requisites",
+        "registry_checks",
+        "design_spec",
+    },
+    "aosr_acts": {"work_register", "matched_materials", "design_spec"},  # п.2 sheet titles
     "id_package": {
         "raw_documents",
         "requisites",
@@ -28,6 +35,7 @@ EXPECTED_DEPS = {
         "aosr_acts",
         "id_package",
         "registry_checks",
+        "design_spec",
     },
 }
 EXPECTED_CHECKS = {

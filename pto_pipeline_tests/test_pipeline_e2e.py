@@ -132,6 +132,55 @@ def test_planted_findings_are_reported(built) -> None:
         assert (finding["code"], finding.get("act_number")) in got, finding
 
 
+_DESIGN_CODES = (
+    "NOT_IN_DESIGN",
+    "OVER_DESIGN_QUANTITY",
+    "RD_SHEET_NOT_FOUND",
+    "RD_UNREADABLE",
+    "RD_NO_SPECIFICATION",
+)
+
+
+def test_design_findings_are_exactly_the_planted_ones(built) -> None:
+    """The RD (two vector CAD styles and a scan) shows the planted substitution and
+    overrun, and nothing else: every other register material is in the specification
+    under its own wording, and every sheet the register names is in rd/."""
+    rows = _project_rows(
+        built,
+        "select code, act_number, material from marts.findings where project_code = ? "
+        f"and code in {_DESIGN_CODES}",
+    )
+    want = {
+        (f["code"], f["act_number"], f["material"])
+        for f in built["expected"]["findings"]
+        if f["code"] in _DESIGN_CODES
+    }
+    assert len(want) == 2
+    assert sorted(rows) == sorted(want)
+    statuses = dict(
+        _project_rows(
+            built,
+            "select status, count(*) from marts.design_vs_register where project_code = ? "
+            "group by 1",
+        )
+    )
+    assert statuses.get("not_in_design") == 1 and statuses.get("over_design") == 1
+    lines = _project_rows(built, "select count(*) from marts.design_spec where project_code = ?")[
+        0
+    ][0]
+    truth = built["expected"]["design"]["files"]
+    assert lines == sum(len(sheet["lines"]) for f in truth.values() for sheet in f)
+
+
+def test_act_names_the_rd_sheet_title(built) -> None:
+    from docx import Document
+
+    doc = Document(built["data"] / "output" / CODE / "acts" / "АОСР-3.docx")
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in doc.paragraphs] + cells)
+    assert "118-2025-КЖ1, л. 2 — «Спецификация материалов фундаментной плиты Фм1»" in text
+
+
 def test_outputs_exist_for_the_engineer(built) -> None:
     out = built["data"] / "output" / CODE
     acts = sorted((out / "acts").glob("АОСР-*.docx"))

@@ -10,6 +10,7 @@ from pto_pipeline.assets.common import findings_metadata, preview, projects_part
 from pto_pipeline.domain.acts import act_file_names, render_acts
 from pto_pipeline.domain.corrections import FILE_NAME as CORRECTIONS
 from pto_pipeline.domain.corrections import read_corrections, resolve_decisions
+from pto_pipeline.domain.design.compare import against_design, with_sheet_titles
 from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.matching import BY_ENGINEER, STATUS_ORDER, as_text, match_materials
 from pto_pipeline.domain.project_card import load_project_card
@@ -70,6 +71,7 @@ def matched_materials(
     work_register: dict,
     requisites: dict,
     registry_checks: dict,
+    design_spec: dict,
 ):
     settings = pto.load()
     code = context.partition_key
@@ -92,13 +94,16 @@ def matched_materials(
         review["decisions"],
         len(decisions),
     )
-    findings, meta = findings_metadata(match_findings + stale, code)
+    design_rows, design_findings = against_design(
+        work_register["works"], work_register["materials"], design_spec
+    )
+    findings, meta = findings_metadata(match_findings + stale + design_findings, code)
     # registry_checks feeds matched_materials' findings (SPEC §9)
     findings = pd.concat(
         [f for f in (findings, registry_checks["findings"]) if not f.empty] or [findings],
         ignore_index=True,
     )
-    value = {"coverage": coverage, "findings": findings}
+    value = {"coverage": coverage, "findings": findings, "design_vs_register": design_rows}
     lines = coverage.drop_duplicates(["act_number", "line_no"])
     counts = lines["status"].value_counts().to_dict() if not lines.empty else {}
     yield dg.Output(
@@ -132,6 +137,7 @@ def aosr_acts(
     pto: PtoSettings,
     work_register: dict,
     matched_materials: dict,
+    design_spec: dict,
 ) -> dict:
     settings = pto.load()
     code = context.partition_key
@@ -140,7 +146,7 @@ def aosr_acts(
     previous = _read_json(fingerprints_path)
     acts = render_acts(
         work_register["card"],
-        work_register["works"],
+        with_sheet_titles(work_register["works"], design_spec["sheets"]),
         matched_materials["coverage"],
         out_dir,
         previous_fingerprints=previous,

@@ -123,6 +123,7 @@ def marts(
     aosr_acts: dict,
     id_package: dict,
     registry_checks: dict,
+    design_spec: dict,
 ) -> None:
     # This step holds the warehouse slot: name its process, so that a later build can
     # free the slot if the process dies here.
@@ -137,6 +138,8 @@ def marts(
         "findings": id_package["findings"],
         "packages": package_history(settings.data_dir, code),
         "registry_checks": registry_checks["checks"],
+        "design_spec": design_spec["lines"],
+        "design_vs_register": matched_materials["design_vs_register"],
     }
     path = publish_project(settings.data_dir, code, tables, build_started_at=_run_start(context))
     page = write_status_page(settings.data_dir, path)

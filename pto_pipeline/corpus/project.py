@@ -27,6 +27,9 @@ from pto_pipeline.corpus.degrade import ScanStyle, blank_noise_page, random_styl
 from pto_pipeline.corpus.documents import Document, build_document
 from pto_pipeline.corpus.facts import Facts, quality_number
 from pto_pipeline.corpus.files import FileSpec, jpeg_bytes, render_file
+from pto_pipeline.corpus.rd import OVERRUN as RD_OVERRUN
+from pto_pipeline.corpus.rd import SUBSTITUTION as RD_SUBSTITUTION
+from pto_pipeline.corpus.rd import write_sample_rd
 from pto_pipeline.domain.fsutil import write_bytes_atomic, write_text_atomic
 from pto_pipeline.domain.scaffold import MATERIAL_HEADERS, WORK_HEADERS
 from pto_pipeline.domain.tables import REQUISITE_FIELDS
@@ -664,6 +667,7 @@ def generate_project(data_dir: Path, code: str = "demo", seed: int = 0) -> dict:
     write_text_atomic(project_dir / "project.yaml", _project_yaml(scenario))
     write_bytes_atomic(project_dir / "works.xlsx", works_xlsx(ACTS))
     write_text_atomic(data_dir / REGISTRY_SNAPSHOT, registry_snapshot(scenario, seed))
+    rd_truth = write_sample_rd(project_dir / "rd")
     key_by_doc = {id(doc): key for key, doc in scenario.docs.items()}
     source_by_key = {
         key_by_doc[id(doc)]: spec.path
@@ -672,6 +676,8 @@ def generate_project(data_dir: Path, code: str = "demo", seed: int = 0) -> dict:
         for doc in spec.documents
     }
     expected = _expected(scenario, source_by_key, written)
+    expected["findings"] += _design_findings()
+    expected["design"] = rd_truth
     records.sort(key=lambda r: (r["source_file"], r["first_page"] or 0))
     write_text_atomic(truth_dir / "documents.json", _json(records))
     write_text_atomic(truth_dir / "expected.json", _json(expected))
@@ -688,6 +694,17 @@ def generate_project(data_dir: Path, code: str = "demo", seed: int = 0) -> dict:
         "material_lines": sum(len(a.materials) for a in ACTS),
         "expected_files": expected["files"],
     }
+
+
+def _design_findings() -> list[dict]:
+    """The RD's planted cases (corpus/rd.py): one substitution, one overrun."""
+    return [
+        {"code": code, "act_number": act, "material": material, "source_file": None}
+        for code, (act, material) in (
+            ("NOT_IN_DESIGN", RD_SUBSTITUTION),
+            ("OVER_DESIGN_QUANTITY", RD_OVERRUN),
+        )
+    ]
 
 
 def _records(spec: FileSpec) -> list[dict]:

@@ -44,6 +44,12 @@ SEVERITY_BY_CODE: dict[str, Severity] = {
     "REGISTRY_MISMATCH": Severity.WARNING,
     "REGISTRY_SNAPSHOT": Severity.WARNING,  # a snapshot row the code could not use as is
     "REGISTRY_UNAVAILABLE": Severity.INFO,
+    # working documentation (SPEC §10)
+    "NOT_IN_DESIGN": Severity.WARNING,
+    "OVER_DESIGN_QUANTITY": Severity.WARNING,
+    "RD_SHEET_NOT_FOUND": Severity.WARNING,
+    "RD_UNREADABLE": Severity.WARNING,
+    "RD_NO_SPECIFICATION": Severity.INFO,
     "FILE_IN_PROGRESS": Severity.INFO,
     "DUPLICATE_DOCUMENT": Severity.INFO,
     "NOT_QUALITY_DOCUMENT": Severity.INFO,

@@ -362,6 +362,9 @@ def snapshot_project(project_dir: Path) -> ProjectSnapshot:
         digest.update(f"inbox/{entry.rel_path}\0{entry.size}\0{entry.mtime}\n".encode())
         newest = max(newest, entry.mtime)
         count += 1
+    for entry in walk_inbox(project_dir / "rd"):  # the working documentation (SPEC §10)
+        digest.update(f"rd/{entry.rel_path}\0{entry.size}\0{entry.mtime}\n".encode())
+        newest = max(newest, entry.mtime)
     return ProjectSnapshot(project_dir.name, digest.hexdigest(), count, newest)
 
 

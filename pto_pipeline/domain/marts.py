@@ -160,6 +160,30 @@ PROJECT_TABLES: dict[str, Columns] = {
         ("registry_manufacturer", "VARCHAR"),
         ("mismatch", "VARCHAR"),
     ],
+    # SPEC §10: the working documentation's specification lines and the register
+    # against them (exactly the SPEC columns)
+    "design_spec": [
+        ("project_code", "VARCHAR"),
+        ("source_file", "VARCHAR"),  # path under rd/
+        ("code", "VARCHAR"),
+        ("sheet", "VARCHAR"),
+        ("position", "VARCHAR"),
+        ("name", "VARCHAR"),
+        ("type_mark", "VARCHAR"),
+        ("unit", "VARCHAR"),
+        ("quantity", "DOUBLE"),
+        ("mass", "DOUBLE"),
+        ("note", "VARCHAR"),
+    ],
+    "design_vs_register": [
+        ("project_code", "VARCHAR"),
+        ("material", "VARCHAR"),
+        ("design_name", "VARCHAR"),
+        ("design_quantity", "DOUBLE"),
+        ("register_quantity", "DOUBLE"),
+        ("unit", "VARCHAR"),
+        ("status", "VARCHAR"),
+    ],
 }
 
 # Tables derived from all projects at rebuild time.

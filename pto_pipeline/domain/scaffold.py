@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pto_pipeline.domain.fsutil import atomic_path, write_text_atomic
+from pto_pipeline.domain.xlsx_text import write_text_cell
 
 WORK_HEADERS = [
     "№ акта",
@@ -82,12 +83,24 @@ def scaffold_project(project_dir: Path) -> None:
         write_empty_register(project_dir / "works.xlsx")
 
 
-def write_empty_register(path: Path) -> None:
+def write_empty_register(
+    path: Path,
+    materials: list[list[object]] | None = None,
+    extra_material_headers: list[str] | None = None,
+) -> None:
+    """works.xlsx with both sheets' headers; `materials` pre-fills the Материалы sheet
+    (a draft from the working documentation, `init --from-rd`)."""
     wb = Workbook()
     works = wb.active
     works.title = "Работы"
     _header(works, WORK_HEADERS)
-    _header(wb.create_sheet("Материалы"), MATERIAL_HEADERS)
+    sheet = wb.create_sheet("Материалы")
+    _header(sheet, MATERIAL_HEADERS + list(extra_material_headers or []))
+    for r, row in enumerate(materials or [], start=2):
+        for c, value in enumerate(row, start=1):
+            write_text_cell(sheet, r, c, value)
+    if materials:
+        sheet.column_dimensions["B"].width = 70
     with atomic_path(path) as tmp:
         wb.save(tmp)
 

@@ -34,6 +34,13 @@ class TableKind:
     fields: dict[str, str]  # requisite field -> column
     shields: tuple[str, ...]  # fields whose labels inside the table are ignored
     not_titles: dict[str, tuple[re.Pattern[str], ...]]  # words that make a title another's
+    max_rows: int = _MAX_ROWS
+    # drawings' tables (RD specifications) are printed with tall rows and wrapped names:
+    # blank lines and long one-cell lines do not end them, a `stop` phrase does
+    blank_lines: bool = False
+    long_rows: bool = False
+    stop: tuple[re.Pattern[str], ...] = ()
+    titles_above: bool = False  # short titles centred lower than wrapped long ones
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,14 @@ class Table:
         return field in self.kind.shields and self.start <= pos < self.end
 
 
-@cache
 def table_kinds(rules_dir: Path = RULES_DIR) -> tuple[TableKind, ...]:
-    spec = read_yaml_file(rules_dir / "_tables.yaml")
+    return load_table_kinds(rules_dir / "_tables.yaml")
+
+
+@cache
+def load_table_kinds(path: Path) -> tuple[TableKind, ...]:
+    """Table kinds of one YAML file (`_tables.yaml`, or another family's own tables)."""
+    spec = read_yaml_file(path)
     return tuple(
         TableKind(
             name,
@@ -75,18 +87,25 @@ def table_kinds(rules_dir: Path = RULES_DIR) -> tuple[TableKind, ...]:
                 column: tuple(compile_phrase(p) for p in phrases)
                 for column, phrases in (item.get("not_titles") or {}).items()
             },
+            int(item.get("max_rows", _MAX_ROWS)),
+            bool(item.get("blank_lines", False)),
+            bool(item.get("long_rows", False)),
+            tuple(compile_phrase(p) for p in item.get("stop") or ()),
+            bool(item.get("titles_above", False)),
         )
         for name, item in spec.items()
     )
 
 
-def find_tables(search: str) -> list[Table]:
-    """Tables of a layout reading in `search_form` (lower case, look-alikes folded)."""
+def find_tables(search: str, kinds: tuple[TableKind, ...] | None = None) -> list[Table]:
+    """Tables of a layout reading in `search_form` (lower case, look-alikes folded); of
+    `kinds` (default: `_tables.yaml`'s)."""
+    kinds = table_kinds() if kinds is None else kinds
     lines = _lines(search)
     tables: list[Table] = []
     i = 0
     while i < len(lines):
-        found = _table_at(search, lines, i)
+        found = _table_at(search, lines, i, kinds)
         if found is None:
             i += 1
             continue
@@ -115,7 +134,9 @@ def _cells(text: str, start: int, end: int) -> list[Cell]:
     return cells
 
 
-def _table_at(search: str, lines: list[tuple[int, int]], i: int) -> tuple[Table, int] | None:
+def _table_at(
+    search: str, lines: list[tuple[int, int]], i: int, kinds: tuple[TableKind, ...]
+) -> tuple[Table, int] | None:
     header = _cells(search, *lines[i])
     if len(header) < 2:
         return None
@@ -126,13 +147,16 @@ def _table_at(search: str, lines: list[tuple[int, int]], i: int) -> tuple[Table,
     ):
         first_row += 1
     wrapped = [c for line in lines[i + 1 : first_row] for c in _cells(search, *line)]
-    for kind in table_kinds():
+    above = _title_lines_above(search, lines, i)
+    for kind in kinds:
         columns = _title_columns(search, kind, header, wrapped)
         if len(columns) < kind.min_columns or _distinct_cells(columns, header) < 2:
             continue  # `Масса партии, т` alone is a label, not a table's titles
+        if kind.titles_above:
+            wrapped = above + wrapped
         more = _title_columns(search, kind, wrapped, [])
         columns.update({k: v for k, v in more.items() if k not in columns})
-        rows, end_line = _rows(search, lines, first_row, columns)
+        rows, end_line = _rows(search, lines, first_row, columns, kind)
         end = lines[end_line - 1][1] if end_line > first_row else lines[first_row - 1][1]
         spans = {
             column: ((title.start, title.end), *((c.start, c.end) for c in _under(title, wrapped)))
@@ -141,6 +165,16 @@ def _table_at(search: str, lines: list[tuple[int, int]], i: int) -> tuple[Table,
         table = Table(kind, lines[i][0], end, columns, tuple(rows), spans)
         return table, max(end_line, i + 1)
     return None
+
+
+def _title_lines_above(search: str, lines: list[tuple[int, int]], i: int) -> list[Cell]:
+    """Cells of the title lines right above a header line (a kind's `titles_above`)."""
+    cells: list[Cell] = []
+    j = i - 1
+    while j >= max(0, i - _HEADER_LINES + 1) and _is_title_line(search, lines[j]):
+        cells = _cells(search, *lines[j]) + cells
+        j -= 1
+    return cells
 
 
 def _title_columns(
@@ -227,28 +261,44 @@ def _is_title_line(search: str, line: tuple[int, int]) -> bool:
 
 
 def _rows(
-    search: str, lines: list[tuple[int, int]], first: int, columns: dict[str, Cell]
+    search: str,
+    lines: list[tuple[int, int]],
+    first: int,
+    columns: dict[str, Cell],
+    kind: TableKind,
 ) -> tuple[list[dict[str, Cell]], int]:
-    """Data rows under the titles, until an empty line or a line of prose."""
+    """Data rows under the titles, until an empty line or a line of prose (or, for a
+    kind with `blank_lines`/`long_rows`, until a `stop` phrase)."""
     rows: list[dict[str, Cell]] = []
     i = first
     while i < len(lines) and not search[slice(*lines[i])].strip() and i < first + 2:
         i += 1  # a blank line between the titles and the first row
-    while i < len(lines) and len(rows) < _MAX_ROWS:
-        cells = _cells(search, *lines[i])
-        if not cells or (len(cells) == 1 and _is_prose(search, cells[0])):
+    end = i
+    while i < len(lines) and len(rows) < kind.max_rows:
+        if any(p.search(search, *lines[i]) for p in kind.stop):
             break
-        rows.append(_assign(cells, columns))
+        cells = _cells(search, *lines[i])
+        if not cells and kind.blank_lines:
+            i += 1
+            continue
+        if not cells or (len(cells) == 1 and not kind.long_rows and _is_prose(search, cells[0])):
+            break
+        rows.append(_assign(cells, columns, rows if kind.long_rows else None))
         i += 1
-    return rows, i
+        end = i
+    return rows, end
 
 
 def _is_prose(search: str, cell: Cell) -> bool:
     return len(search[cell.start : cell.end].split()) >= 5
 
 
-def _assign(cells: list[Cell], columns: dict[str, Cell]) -> dict[str, Cell]:
-    """Each cell under the title it overlaps most (by character column)."""
+def _assign(
+    cells: list[Cell], columns: dict[str, Cell], above: list[dict[str, Cell]] | None = None
+) -> dict[str, Cell]:
+    """Each cell under the title it overlaps most (by character column). With the rows
+    `above`, a cell under no title (a wrapped name's short last line, left-aligned under
+    a centred title) goes to the column whose cells above start where it starts."""
     row: dict[str, Cell] = {}
     for cell in cells:
         best, best_overlap = None, 0
@@ -258,6 +308,16 @@ def _assign(cells: list[Cell], columns: dict[str, Cell]) -> dict[str, Cell]:
             )
             if overlap > best_overlap:
                 best, best_overlap = column, overlap
+        if best is None and above:
+            best = next(
+                (
+                    column
+                    for earlier in reversed(above)
+                    for column, c in earlier.items()
+                    if abs(c.column_start - cell.column_start) <= 1
+                ),
+                None,
+            )
         if best is not None and best not in row:
             row[best] = cell
     return row
