@@ -30,6 +30,12 @@ from pto_pipeline.domain.extraction.rules import common
 from pto_pipeline.domain.fsutil import write_text_atomic
 from pto_pipeline.domain.matching import match_materials
 from pto_pipeline.domain.register import read_register
+from pto_pipeline.domain.registry import (
+    RegistrySettings,
+    apply_registry,
+    build_sources,
+    check_documents,
+)
 from pto_pipeline.domain.tables import PAGE_COLUMNS, REQUISITE_FIELDS
 
 
@@ -148,6 +154,11 @@ def project_coverage(
         for row in processed.itertuples()
     ]
     documents, _ = read_documents(sources, workers, lang, cache_dir)
+    # the project's registry snapshot, as the registry_checks asset reads it: a terminated
+    # certificate counts as expired for the works it falls into
+    registry = build_sources(data_dir / "registry", RegistrySettings(sources=("snapshot",)))
+    checks, _ = check_documents(documents, registry)
+    documents = apply_registry(documents, checks)
     works, materials, _ = read_register(project_dir)
     coverage, _ = match_materials(works, materials, documents)
     return coverage
